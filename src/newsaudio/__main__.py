@@ -1,0 +1,6 @@
+"""Allow ``python -m newsaudio``."""
+
+from newsaudio.cli import main
+
+if __name__ == "__main__":
+    main()

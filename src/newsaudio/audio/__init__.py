@@ -1,0 +1,1 @@
+"""Audio: locating ffmpeg, jingles, streaming assembly, mastering and encoding."""

@@ -1,0 +1,80 @@
+"""Locating and running ffmpeg.
+
+ffmpeg is found, in order: ``$NEWSAUDIO_FFMPEG``; ``ffmpeg`` on ``PATH``; the binary shipped
+in the ``imageio-ffmpeg`` wheel (so ``pip install`` alone is enough). newsaudio needs only
+ffmpeg: it never calls ffprobe (pydub's decoders need ffprobe, so newsaudio decodes with
+ffmpeg itself). Subprocesses always get argument lists, never a shell string.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsaudio.errors import AudioError
+
+HOW_TO_GET = "install it with 'pip install imageio-ffmpeg' or your system's package manager"
+
+
+@functools.cache
+def find_ffmpeg() -> str:
+    """Absolute path of the ffmpeg binary to use. Raises AudioError if there is none."""
+    env = os.environ.get("NEWSAUDIO_FFMPEG")
+    if env:
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env
+        raise AudioError(f"ffmpeg not found at NEWSAUDIO_FFMPEG={env}; {HOW_TO_GET}")
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path
+    try:
+        import imageio_ffmpeg
+
+        exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception:  # ImportError or imageio's RuntimeError when its binary is absent
+        exe = ""
+    if exe and Path(exe).is_file():
+        return exe
+    raise AudioError(f"ffmpeg not found; newsaudio needs it to encode MP3: {HOW_TO_GET}")
+
+
+def check_ffmpeg() -> str:
+    """Find ffmpeg and check it runs and has the MP3 encoder; returns its path.
+
+    Raises AudioError otherwise. Called before any synthesis starts.
+    """
+    exe = find_ffmpeg()
+    try:
+        out = subprocess.run(
+            [exe, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AudioError(f"ffmpeg at {exe} does not run ({exc}); {HOW_TO_GET}") from exc
+    if out.returncode != 0:
+        raise AudioError(f"ffmpeg at {exe} does not run (exit {out.returncode}); {HOW_TO_GET}")
+    if "libmp3lame" not in out.stdout:
+        raise AudioError(f"ffmpeg at {exe} has no MP3 encoder (libmp3lame); {HOW_TO_GET}")
+    return exe
+
+
+def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) -> str:
+    """Run ffmpeg with ``args`` (after ``-hide_banner -nostdin``); return its stderr text.
+
+    Raises AudioError naming ``what`` and ffmpeg's last error line if it fails.
+    """
+    cmd = [find_ffmpeg(), "-hide_banner", "-nostdin" if stdin is None else "-y", *args]
+    try:
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=3600)
+    except OSError as exc:
+        raise AudioError(f"{what}: cannot run ffmpeg ({exc})") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise AudioError(f"{what}: ffmpeg took longer than an hour") from exc
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
+        raise AudioError(f"{what}: ffmpeg failed: {lines[-1] if lines else proc.returncode}")
+    return err

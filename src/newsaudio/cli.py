@@ -1,0 +1,78 @@
+"""The command line: parse options, call the pipeline, print results, map errors to exit codes.
+
+No audio, tag or feed work happens here; see :mod:`newsaudio.pipeline`. Results go to
+stdout (``--json`` for scripts), progress and errors to stderr. Every
+:class:`~newsaudio.errors.NewsaudioError` becomes one line on stderr and its exit code;
+anything else is reported as an internal error in one line (``--traceback`` shows it).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from newsaudio import __version__
+from newsaudio.errors import ExitStatus, NewsaudioError
+
+COMMANDS: tuple[str, ...] = ("add",)
+"""Command modules in :mod:`newsaudio.commands`; each defines a click command of that name
+(heavy imports happen inside the command functions, so ``--help`` stays instant)."""
+
+_TRACEBACK = False
+
+
+class _Group(click.Group):
+    """Maps NewsaudioError and unexpected exceptions to one stderr line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsaudioError as exc:
+            if _TRACEBACK:
+                raise
+            click.echo(f"newsaudio: error: {exc}", err=True)
+            ctx.exit(int(exc.exit_status))
+        except KeyboardInterrupt:
+            click.echo("newsaudio: interrupted; finished segments are kept in the cache", err=True)
+            ctx.exit(int(ExitStatus.INTERRUPTED))
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if _TRACEBACK:
+                raise
+            click.echo(
+                f"newsaudio: internal error: {type(exc).__name__}: "
+                f"{' '.join(str(exc).split())} (rerun with --traceback and report it)",
+                err=True,
+            )
+            ctx.exit(int(ExitStatus.ERROR))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsaudio")
+@click.option("--traceback", is_flag=True, help="Show Python tracebacks (for bug reports).")
+def cli(traceback: bool) -> None:
+    """Turn news articles into a podcast.
+
+    Each article becomes a tagged, loudness-normalized MP3 episode in a podcast feed
+    (feed.xml) that any podcast app can subscribe to. The default voice (Piper, offline)
+    needs no network.
+
+    \b
+    Example:
+      newsaudio add article.txt            # publish into ./output
+      newsaudio add a.txt b.txt --json     # many articles, JSON lines for scripts
+    """
+    global _TRACEBACK
+    _TRACEBACK = traceback
+
+
+for _name in COMMANDS:
+    cli.add_command(getattr(importlib.import_module(f"newsaudio.commands.{_name}"), _name))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="newsaudio")

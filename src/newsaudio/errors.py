@@ -1,0 +1,80 @@
+"""The one error hierarchy of newsaudio.
+
+Every failure a user can cause or meet is a :class:`NewsaudioError` subclass carrying a
+one-line message that names the input and the problem. Only :mod:`newsaudio.cli` maps these
+to exit codes (:class:`ExitStatus`); library code never prints or exits.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    """Process exit codes, documented in README.md."""
+
+    OK = 0
+    ERROR = 1  #: unexpected internal error (a bug: please report it)
+    USAGE = 2  #: bad command-line usage (click's own code)
+    INPUT = 3  #: the article source is missing, unreadable, empty or not text
+    VOICE = 4  #: unknown voice, corrupt or mismatching voice model, no voice for the language
+    SYNTHESIS = 5  #: the text-to-speech engine failed (network, HTTP status, model)
+    AUDIO = 6  #: ffmpeg missing or failing, audio decode/encode/master problems
+    PUBLISH = 7  #: output folder, catalog, feed or tag could not be written
+    CONFIG = 8  #: malformed show settings or voice profile
+    INTERRUPTED = 130  #: interrupted by the user (Ctrl-C); the segment cache keeps finished work
+
+
+class NewsaudioError(Exception):
+    """Base of every error newsaudio reports to a user.
+
+    ``str(error)`` is a complete, single-line message. ``exit_status`` is the process exit
+    code the CLI uses for it.
+    """
+
+    exit_status: ExitStatus = ExitStatus.ERROR
+
+    def __init__(self, message: str) -> None:
+        # One line, always: collapse any newline a wrapped library message carried.
+        super().__init__(" ".join(message.split()))
+
+
+class InputError(NewsaudioError):
+    """The article source cannot be used (missing, a directory, empty, binary, not UTF-8...)."""
+
+    exit_status = ExitStatus.INPUT
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+class VoiceError(NewsaudioError):
+    """A voice cannot be used: unknown name, model missing or failing its checksum."""
+
+    exit_status = ExitStatus.VOICE
+
+
+class SynthesisError(NewsaudioError):
+    """The engine failed to speak a chunk (after any retries)."""
+
+    exit_status = ExitStatus.SYNTHESIS
+
+
+class AudioError(NewsaudioError):
+    """ffmpeg is missing or failed, or audio could not be decoded, mastered or encoded."""
+
+    exit_status = ExitStatus.AUDIO
+
+
+class PublishError(NewsaudioError):
+    """The output folder, catalog, feed, page or tags could not be written."""
+
+    exit_status = ExitStatus.PUBLISH
+
+
+class ConfigError(NewsaudioError):
+    """Show settings or a voice profile are malformed."""
+
+    exit_status = ExitStatus.CONFIG

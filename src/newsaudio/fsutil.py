@@ -1,0 +1,66 @@
+"""Atomic file writes and the show's publish lock.
+
+Everything that reaches the output folder is written to a temporary file in the same
+folder, flushed and fsynced, then renamed over the target (``os.replace`` is atomic on
+POSIX): a reader never sees half a file, and a crash leaves either the old or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsaudio.errors import PublishError
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically. Raises PublishError on failure (ENOSPC...)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise PublishError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 ``text`` to ``path`` atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def commit_file(tmp: Path, path: Path) -> None:
+    """fsync the finished temporary file ``tmp`` and rename it to ``path``."""
+    try:
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock (flock) on ``lock_path`` for the block.
+
+    Serializes publishing between concurrent newsaudio processes on one show; the lock is
+    released by the kernel if the process dies.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)

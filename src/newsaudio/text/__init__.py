@@ -1,0 +1,1 @@
+"""The text front-end: cleaning, speech normalization and sentence chunking."""

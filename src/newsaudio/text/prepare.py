@@ -1,0 +1,93 @@
+"""Prepare: a cleaned :class:`Article` in, a :class:`Script` of utterances out.
+
+Order: the headline, then every block. A paragraph is split into sentences
+(:func:`~newsaudio.text.segment.split_sentences`), each sentence normalized for speech
+(:func:`~newsaudio.text.normalize.normalize`) and, if still longer than the engine accepts,
+cut at clause boundaries (:func:`~newsaudio.text.segment.chunk`). Pauses come from
+:class:`Pauses`: a short one after a clause cut, a sentence pause, a longer one after a
+paragraph, heading or the headline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsaudio.models import Article, Script, Utterance, UtteranceKind
+from newsaudio.text.clean import has_words
+from newsaudio.text.lexicon import Lexicon
+from newsaudio.text.normalize import normalize
+from newsaudio.text.segment import chunk, split_sentences
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences placed after utterances, in milliseconds."""
+
+    clause_ms: int = 180
+    sentence_ms: int = 450
+    paragraph_ms: int = 900
+    heading_ms: int = 800
+    title_ms: int = 1200
+
+
+def _spoken_pieces(
+    display: str, max_chars: int, lexicon: Lexicon | None, language: str
+) -> list[tuple[str, str]]:
+    """(display, spoken) pieces of one sentence, each spoken piece at most ``max_chars``."""
+    spoken = normalize(display, lexicon=lexicon, language=language)
+    if len(spoken) <= max_chars:
+        return [(display, spoken)] if has_words(spoken) else []
+    pieces: list[tuple[str, str]] = []
+    limit = max_chars
+    for part in chunk(display, limit):
+        part_spoken = normalize(part, lexicon=lexicon, language=language)
+        if len(part_spoken) > max_chars:
+            for sub in chunk(part_spoken, max_chars):
+                pieces.append((sub if sub == part_spoken else part, sub))
+        elif has_words(part_spoken):
+            pieces.append((part, part_spoken))
+    return pieces
+
+
+def prepare(
+    article: Article,
+    *,
+    max_chars: int = 400,
+    lexicon: Lexicon | None = None,
+    pauses: Pauses | None = None,
+) -> Script:
+    """Turn ``article`` into a :class:`Script`: every utterance non-empty and at most ``max_chars``.
+
+    Raises nothing for any cleaned article; an article with no speakable body yields a
+    script with the title only.
+    """
+    pauses = pauses or Pauses()
+    language = article.language
+    utterances: list[Utterance] = []
+
+    def add(
+        kind: UtteranceKind, display: str, last_pause: int, within_pause: int, block: int
+    ) -> None:
+        pieces = _spoken_pieces(display.strip(), max_chars, lexicon, language)
+        for i, (shown, said) in enumerate(pieces):
+            pause = last_pause if i == len(pieces) - 1 else within_pause
+            utterances.append(Utterance(kind, shown.strip(), said, pause, block))
+
+    add("title", article.title, pauses.title_ms, pauses.clause_ms, -1)
+    for index, block in enumerate(article.blocks):
+        if block.kind == "heading":
+            add("heading", block.text, pauses.heading_ms, pauses.clause_ms, index)
+        elif block.kind == "list_item":
+            add("list_item", block.text, pauses.sentence_ms, pauses.clause_ms, index)
+        else:
+            sentences = split_sentences(block.text, language)
+            for s_index, sentence in enumerate(sentences):
+                last = s_index == len(sentences) - 1
+                add(
+                    "sentence",
+                    sentence,
+                    pauses.paragraph_ms if last else pauses.sentence_ms,
+                    pauses.clause_ms,
+                    index,
+                )
+    return Script(article=article, utterances=tuple(utterances))

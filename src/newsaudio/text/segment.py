@@ -1,0 +1,282 @@
+"""Sentence splitting (pysbd, guarded) and chunking to an engine's length limit.
+
+Guarantees, tested with hypothesis:
+
+* lossless: ``"".join(split_sentences(t)) == t`` (whitespace stays attached to the left piece);
+* never a piece without a letter or digit (a lone quote mark or dot is glued to its neighbour);
+* no break after a non-terminal abbreviation (``Dr.``, ``Sen.``, ``et al.``, ``Jan.``...) nor
+  before text that cannot start a sentence (lower case, ``[``, ``(``, ``&``, a digit);
+* sentences inside one long quotation are still separated;
+* bounded time: pysbd runs under a deadline and on bounded-length input; past either, a
+  simple regular-expression splitter takes over.
+
+:func:`chunk` cuts a sentence longer than an engine's maximum at clause boundaries
+(``;`` ``:`` ``,`` dashes, then spaces), never inside a word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+NON_TERMINAL_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "com",
+        "cpl",
+        "pvt",
+        "brig",
+        "st",
+        "mt",
+        "ft",
+        "rev",
+        "fr",
+        "hon",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "atty",
+        "amb",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "pp",
+        "p",
+        "ch",
+        "fig",
+        "figs",
+        "op",
+        "al",
+        "approx",
+        "est",
+        "dept",
+        "univ",
+        "assn",
+        "bros",
+        "vs",
+        "v",
+        "cf",
+        "e.g",
+        "i.e",
+        "viz",
+        "ca",
+        "a.m",
+        "p.m",
+    ]
+)
+"""Abbreviations (lower case, without the final dot) after which a sentence does not end."""
+
+_MAX_PYSBD_CHARS = 20_000
+_PYSBD_SECONDS = 2.0
+
+
+class _Deadline(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _Deadline inside the block after ``seconds`` (main thread only; else no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@functools.cache
+def _segmenter(language: str) -> Any:
+    import pysbd
+
+    try:
+        return pysbd.Segmenter(language=language, clean=False)
+    except ValueError:  # language pysbd does not know: English rules are a fair default
+        return pysbd.Segmenter(language="en", clean=False)
+
+
+_SIMPLE_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+
+
+def simple_split(text: str) -> list[str]:
+    """Fallback splitter: break after ``.``, ``!``, ``?`` or ``…`` (and closing quotes) + space."""
+    pieces: list[str] = []
+    start = 0
+    for m in _SIMPLE_BOUNDARY.finditer(text):
+        pieces.append(text[start : m.end()])
+        start = m.end()
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+def _pysbd_split(text: str, language: str) -> list[str]:
+    if len(text) > _MAX_PYSBD_CHARS:
+        return simple_split(text)
+    try:
+        with _deadline(_PYSBD_SECONDS):
+            pieces: list[str] = list(_segmenter(language).segment(text))
+    except _Deadline:
+        return simple_split(text)
+    except Exception:  # pysbd raises assorted errors on odd input; never lose the text
+        return simple_split(text)
+    if "".join(pieces) != text:
+        return simple_split(text)
+    return pieces
+
+
+_LAST_TOKEN = re.compile(r"(\S+)\s*$")
+_INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+_CANNOT_START = re.compile(r"^\s*[a-z\[(&,;:%)\]}0-9]")
+_QUOTE_OPENERS = "\"'“‘«"
+
+
+def _ends_non_terminal(piece: str) -> bool:
+    """True if ``piece`` ends with an abbreviation after which no sentence ends."""
+    m = _LAST_TOKEN.search(piece)
+    if not m:
+        return False
+    token = m.group(1).lstrip(_QUOTE_OPENERS + "([")
+    if not token.endswith("."):
+        return False
+    word = token[:-1].lower()
+    if word in NON_TERMINAL_ABBREVIATIONS:
+        return True
+    # single initials ("J. Smith") never end a sentence
+    return len(word) == 1 and word.isalpha()
+
+
+def _has_alnum(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _merge(pieces: list[str]) -> list[str]:
+    """Glue pieces that must not stand alone to their neighbours (lossless)."""
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and (
+            not _has_alnum(piece)
+            or _ends_non_terminal(merged[-1])
+            or _CANNOT_START.match(piece)
+            or not _has_alnum(merged[-1])
+        ):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    # a leading piece with no words (e.g. an opening quote alone) joins the next one
+    if len(merged) > 1 and not _has_alnum(merged[0]):
+        merged[1] = merged[0] + merged[1]
+        merged.pop(0)
+    return merged
+
+
+_INNER_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])")
+
+
+def _split_inside(piece: str) -> list[str]:
+    """Split sentences pysbd left together (e.g. inside a long quotation)."""
+    out: list[str] = []
+    start = 0
+    for m in _INNER_BOUNDARY.finditer(piece):
+        left = piece[start : m.end()]
+        stripped = piece[start : m.start()].rstrip()
+        token_m = _LAST_TOKEN.search(stripped)
+        token = token_m.group(1) if token_m else ""
+        if _ends_non_terminal(left) or _INITIALISM.match(token.strip(_QUOTE_OPENERS + "([")):
+            continue
+        out.append(left)
+        start = m.end()
+    out.append(piece[start:])
+    return [p for p in out if p]
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Split ``text`` into sentences, losslessly; every returned piece has a letter or digit.
+
+    Returns ``[]`` when ``text`` has no letter or digit at all. Bounded in time whatever the
+    input.
+    """
+    if not _has_alnum(text):
+        return []
+    pieces = _pysbd_split(text, language)
+    refined: list[str] = []
+    for piece in pieces:
+        refined.extend(_split_inside(piece))
+    return _merge(refined)
+
+
+_CLAUSE_BREAKS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"\s+(?=[—–]\s)|(?<=\s[—–])\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def chunk(sentence: str, max_chars: int) -> list[str]:
+    """Cut ``sentence`` into pieces of at most ``max_chars`` characters (after stripping).
+
+    Cuts prefer clause boundaries in the order ``; :``, dashes, commas, then spaces; a single
+    word longer than ``max_chars`` is cut hard as a last resort. Lossless up to whitespace
+    at the cut points: ``" ".join(p.strip() for p in pieces)`` equals the sentence with its
+    whitespace collapsed at cuts.
+    """
+    sentence = sentence.strip()
+    if len(sentence) <= max_chars:
+        return [sentence] if sentence else []
+    for pattern in _CLAUSE_BREAKS:
+        cuts = [m for m in pattern.finditer(sentence) if 0 < m.start() < len(sentence)]
+        if not cuts:
+            continue
+        # the cut nearest the middle keeps pieces balanced; recurse on both halves
+        middle = len(sentence) / 2
+        best = min(cuts, key=lambda m: abs(m.start() - middle))
+        left, right = sentence[: best.start()], sentence[best.end() :]
+        if left.strip() and right.strip():
+            return chunk(left, max_chars) + chunk(right, max_chars)
+    return [sentence[i : i + max_chars] for i in range(0, len(sentence), max_chars)]
