@@ -78,3 +78,13 @@ def article_file(workdir: Path) -> Path:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep child processes from inheriting a debugger-friendly but slow environment."""
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+
+
+def cli_runner() -> Any:
+    """A click CliRunner with stderr captured apart from stdout (click 8.1 and 8.2+)."""
+    from click.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:  # click >= 8.2 always separates them
+        return CliRunner()
