@@ -41,6 +41,8 @@ class Loader(Protocol):
 
 
 _LOADER_MODULES: dict[str, str] = {
+    "html": "newsaudio.loaders.html",
+    "markdown": "newsaudio.loaders.markdown",
     "text": "newsaudio.loaders.text",
 }
 
@@ -149,25 +151,33 @@ def source_key_for(source: str, text: str) -> str:
 
 
 def choose_loader(source: str, text: str) -> Loader:
-    """Pick the loader for ``source``: by file suffix, else by sniffing, else plain text."""
+    """Pick the loader for ``source``: by known file suffix, else by sniffing the content
+    (stdin, no or unknown suffix: HTML if it looks like markup, Markdown if it has ``#``
+    headings, lists or links), else plain text."""
     suffix = Path(source).suffix.lower() if source != "-" else ""
     loaders = [get_loader(name) for name in loader_names()]
     if suffix:
         for loader in loaders:
             if suffix in loader.suffixes:
                 return loader
-    else:
-        for loader in loaders:
-            if loader.name != "text" and loader.sniff(text):
-                return loader
+    for loader in loaders:
+        if loader.name != "text" and loader.sniff(text):
+            return loader
     return get_loader("text")
 
 
 def load(source: str, stdin: BinaryIO | None = None) -> Article:
-    """Load ``source`` (a path or ``-``) into an :class:`Article` (not yet cleaned).
+    """Load ``source`` (a path, an ``http(s)://`` URL or ``-``) into an :class:`Article`.
 
-    Raises InputError naming the source and the problem.
+    The article is not yet cleaned. URLs are fetched by :mod:`newsaudio.loaders.url`
+    (other schemes are refused). Raises InputError naming the source and the problem.
     """
+    from newsaudio.loaders.url import is_url
+
+    if is_url(source):
+        from newsaudio.loaders.url import load_url
+
+        return load_url(source)
     data = read_source(source, stdin)
     text = decode_text(data, source)
     loader = choose_loader(source, text)

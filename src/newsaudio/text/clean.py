@@ -102,7 +102,7 @@ _BOILERPLATE_SOURCES = [
     r"back to top",
     r"(previous|next) (article|post|story)",
     r"(previous|next)",
-    r"more (stories|news|from .{1,40})",
+    r"(?!.*\b(the|was|were|is|are|said|says|has|had|will|would|found|after)\b)more (stories|news|from [^.!?]{1,40})",
     r"(related|recommended|most read|most popular|trending|also read|read also|see also)( (stories|articles|content|posts|coverage|news|reading|links|topics))?(:.*)?",
     r"you (may|might) also (like|be interested in):?",
     r"(top|latest) (stories|news|headlines)",
@@ -121,7 +121,7 @@ _BOILERPLATE_SOURCES = [
     r"(subscribe|sign up)( now| today| here)?( to read more)?\.?",
     r"get (our|the) .{0,40}newsletter.*",
     r"already (a subscriber|have an account)\??.*",
-    r"(log ?in|sign ?in) (to|or) .{0,40}",
+    r"(?!.*\b(the|was|were|is|are|said|says|has|had|will|would|found|after)\b)(log ?in|sign ?in) (to|or) [^.!?]{0,40}",
     r"support (our|independent) journalism.*",
     # cookies, consent
     r"(we|this (web)?site) uses? cookies.*",
@@ -139,9 +139,80 @@ _BOILERPLATE_SOURCES = [
     r"(tags?|topics?|filed under|categories):.{0,200}",
     r"(listen to|hear) this (article|story)( \d+ min)?",
     r"\d+ min(ute)? read",
-    r"(updated|published|posted|last updated)( on)?:? .{0,60}\d.{0,40}",
+    r"(?!.*\b(the|was|were|is|are|said|says|has|had|will|would|found|after)\b)(updated|published|posted|last updated)( on)?:? .{0,60}\d.{0,40}",
     r"(report|reporting) (an )?(error|typo|correction)",
     r"(print|email) (this )?(article|story|page)",
+    # WordPress themes and plugins (Jetpack sharing/likes, comment forms, post meta)
+    r"share this:?",
+    r"like this:?",
+    r"like loading\.*",
+    r"loading\.*",
+    r"(be the first to like this|\d+ (bloggers|people) like this)\.?",
+    r"(?!.*\b(the|was|were|is|are|said|says|has|had|will|would|found|after)\b)(posted|filed) (in|under) [^.!?]{1,80}",
+    r"(?!.*\b(the|was|were|is|are|said|says|has|had|will|would|found|after)\b)(posted|written) by [^.!?]{1,60}( on [^!?]{1,40})?",
+    r"(?!.*\b(the|was|were|is|are|said|says|has|had|will|would|found|after)\b)tagged:? [^.!?]{1,120}",
+    r"this entry was posted in .{1,200}",
+    r"bookmark the permalink\.?",
+    r"comments are closed\.?",
+    r"notify me of (follow-up comments|new posts) by email\.?",
+    r"(proudly )?powered by wordpress\.?.*",
+    r"search for:?",
+    r"posts? navigation",
+    r"(older|newer) (posts|entries)",
+    r"continue reading .{1,120}(→|»|\.\.\.|…)",
+    r"\(opens in new window\)",
+    r"(reblog|subscribe|subscribed|customize|menu|search|close|home|sign in|log in|log out|register|listen|save|print|email|more|show (more|less)|watch now|play video|gallery|toggle navigation|open menu|close menu)",
+    # AP
+    r"copyright \d{4} the associated press\..*",
+    r"associated press (writers?|reporters?) .{1,200} contributed( to this report)?\.?",
+    r"follow ap's .{1,200}",
+    r"the associated press receives (financial )?support from .{1,300}",
+    r"find ap's standards for working with philanthropies.{0,200}",
+    r"ap is solely responsible for all content\.?",
+    # Reuters
+    r"\((additional )?(reporting|writing|editing) by [^)]{1,200}\)",
+    r"(additional )?(reporting|writing) by [^.!?;]{1,120}; editing by [^.!?]{1,120}\.?",
+    r"our standards: the thomson reuters trust principles\.?.*",
+    r"sign up here\.?",
+    # BBC
+    r"related topics",
+    r"more on this story",
+    r"(image|media) (source|caption), .{1,200}",
+    r"(image|media) (source|caption)",
+    r"the bbc is not responsible for the content of external sites\.?.*",
+    r"read about our approach to external linking\.?",
+    r"published \d+ (seconds?|minutes?|hours?|days?) ago",
+    # The Guardian
+    r"explore more on these topics",
+    r"reuse this content",
+    r"most viewed",
+    r"(skip past|after) newsletter promotion",
+    r"privacy notice: newsletters may contain .{1,300}",
+    r"(photograph|composite|illustration|photo illustration): .{1,120}",
+    # CNN, NYT, general news chrome
+    r"(video )?ad feedback",
+    r"story highlights",
+    r"skip advertisement",
+    r"sign up to [^.!?]{1,60}newsletter[^.!?]{0,60}\.?",
+    r"supported by",
+    r"(send any friend a story|give this article)",
+    r"a version of this article appears in print on .{1,200}",
+    r"(order reprints|today's paper)( \| .{1,40})*",
+    r"[\w .'-]{1,80} contributed (reporting )?to this (report|story|article)\.?",
+    r"(editor's picks|don't miss|breaking news|up next|watch next|what to read next|trending now|must read)",
+    r"(promoted|sponsored) (stories|links)",
+    r"(recommended|ads) by (outbrain|taboola)",
+    r"paid partner content",
+    r"(download|get) (our|the) (free )?app\b[^.!?]{0,60}",
+    r"open in app",
+    r"(please )?enable javascript.{0,100}",
+    r"your browser does not support (the )?(video|audio)( tag| element)?\.?",
+    r"this (video|content) (can ?not|is not available|cannot) .{0,60}",
+    r"(privacy policy|terms of (use|service)|contact us|about us)([ |•]+(privacy policy|terms of (use|service)|contact us|about us|cookie policy))*",
+    r"(click|tap) here to (subscribe|sign up|read more|learn more).{0,60}",
+    r"watch: .{1,120}",
+    r"(we|this site) (may )?earns? (a )?commission.{0,200}",
+    r"_{3,}",
 ]
 BOILERPLATE: list[re.Pattern[str]] = [
     re.compile(rf"{_B}(?:{src}){_B}", re.IGNORECASE) for src in _BOILERPLATE_SOURCES
@@ -163,16 +234,143 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_PLACE = rf"(?P<place>[{_UPPER}][{_UPPER}.'’ -]*?[{_UPPER}.])"
+_REGION = rf"(?:,\s+(?P<region>[{_UPPER}][A-Za-zÀ-ÿ.]*(?:\s[{_UPPER}][A-Za-zÀ-ÿ.]*){{0,2}}))?"
+_WIRE_DATE = r"(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+_AGENCIES = (
+    r"AP|The Associated Press|Associated Press|Reuters|AFP|UPI|Bloomberg|dpa|DPA|CNN|PA|"
+    r"ANSA|EFE|Xinhua|TASS|Kyodo|Yonhap|CP|The Canadian Press|AAP|PTI|IANS|ANI|"
+    r"Anadolu|Interfax|KNA|APA|Belga|NTB|TT|RIA Novosti|WWD|CNS|RNS|BNO|Agencies|dpa-AFX"
+)
+_WIRE_DATELINE = re.compile(
+    rf"^{_PLACE}{_REGION}{_WIRE_DATE}\s*\((?:{_AGENCIES})\)\s*[—–-]{{1,2}}\s*(?=\S)"
+)
+_AGENCY_ONLY = re.compile(rf"^\((?:{_AGENCIES})\)\s*[—–-]{{1,2}}\s*(?=\S)")
+_PLAIN_DATELINE = re.compile(rf"^{_PLACE}{_REGION}{_WIRE_DATE}\s+[—–]\s+(?=\S)")
+_KICKERS = frozenset(
+    [
+        "BREAKING",
+        "UPDATE",
+        "UPDATED",
+        "EXCLUSIVE",
+        "WATCH",
+        "ANALYSIS",
+        "OPINION",
+        "COMMENT",
+        "EDITORIAL",
+        "REVIEW",
+        "CORRECTION",
+        "LIVE",
+        "FACT",
+        "CHECK",
+        "NOTE",
+    ]
+)
+
+
+_PLACE_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "di",
+        "du",
+        "la",
+        "le",
+        "les",
+        "von",
+        "van",
+        "der",
+        "den",
+        "of",
+        "the",
+        "on",
+        "upon",
+    ]
+)
+
+
+def _place_name(place: str) -> str:
+    """``NEW YORK`` -> ``New York``, ``ST. LOUIS`` -> ``St. Louis``; dotted initials kept."""
+    words: list[str] = []
+    for word in place.split(" "):
+        if re.fullmatch(r"(?:[A-Z]\.)+", word):
+            words.append(word)
+        elif words and word.lower() in _PLACE_PARTICLES:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part.capitalize() for part in word.split("-")))
+    return " ".join(words)
+
+
+def _dateline_lead(m: re.Match[str]) -> str:
+    """``Place[, Region][, Date].`` for a matched dateline, with one final period."""
+    lead = _place_name(m.group("place"))
+    for extra in (m.group("region"), m.group("date")):
+        if extra:
+            lead += ", " + extra
+    return lead if lead.endswith(".") else lead + "."
+
+
+def wire_dateline(text: str) -> str:
+    """``BEIJING (AP) — Text`` -> ``Beijing. Text``; also ``(Reuters) -`` and bare ``(AP) —``."""
+    m = _WIRE_DATELINE.match(text)
+    if m:
+        return f"{_dateline_lead(m)} {text[m.end() :]}"
+    return _AGENCY_ONLY.sub("", text, count=1)
+
+
+def plain_dateline(text: str) -> str:
+    """``LONDON — Text`` (no agency) -> ``London. Text``; only for a spelled-out place name.
+
+    Applied to the first paragraph only; acronyms of four letters or fewer (``NATO —``)
+    and kickers such as ``BREAKING —`` are left alone.
+    """
+    m = _PLAIN_DATELINE.match(text)
+    if not m:
+        return text
+    place = m.group("place")
+    letters = sum(ch.isalpha() for ch in place)
+    if (
+        text[m.end()].islower()
+        or letters < 5
+        or place.strip(" .") in _KICKERS
+        or any(len(w.strip(".")) < 2 for w in place.split() if "." not in w)
+    ):
+        return text
+    return f"{_dateline_lead(m)} {text[m.end() :]}"
+
+
+PARAGRAPH_RULES: list[Callable[[str], str]] = [wire_dateline]
+"""Rules applied, after :data:`TEXT_RULES`, to every paragraph block."""
+
+FIRST_PARAGRAPH_RULES: list[Callable[[str], str]] = [plain_dateline]
+"""Rules applied to the first paragraph of the body only (where datelines sit)."""
+
+
 def clean_article(article: Article) -> Article:
     """Return ``article`` with every block cleaned and boilerplate or empty blocks removed.
 
-    The title is cleaned with the same :data:`TEXT_RULES`. Raises nothing.
+    The title is cleaned with the same :data:`TEXT_RULES`; paragraphs also get
+    :data:`PARAGRAPH_RULES` (and the first one :data:`FIRST_PARAGRAPH_RULES`). Raises
+    nothing.
     """
     blocks: list[Block] = []
+    first_paragraph = True
     for block in article.blocks:
         text = clean_text(block.text)
         if not has_words(text) or is_boilerplate(text):
             continue
+        if block.kind == "paragraph":
+            rules = PARAGRAPH_RULES + (FIRST_PARAGRAPH_RULES if first_paragraph else [])
+            for rule in rules:
+                text = rule(text)
+            first_paragraph = False
         blocks.append(replace(block, text=text))
     byline = clean_text(article.byline) if article.byline else None
     return replace(

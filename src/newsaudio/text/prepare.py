@@ -30,20 +30,36 @@ class Pauses:
     title_ms: int = 1200
 
 
+_MIN_CUT_CHARS = 12
+
+
 def _spoken_pieces(
     display: str, max_chars: int, lexicon: Lexicon | None, language: str
 ) -> list[tuple[str, str]]:
-    """(display, spoken) pieces of one sentence, each spoken piece at most ``max_chars``."""
+    """(display, spoken) pieces of one sentence, each spoken piece at most ``max_chars``.
+
+    Speech normalization lengthens text ("2019-2021" -> "twenty nineteen to twenty
+    twenty-one"), so the display text is cut with a shrinking limit until every piece's
+    spoken form fits. Only when one display piece cannot be cut any further is its spoken
+    form cut; the display then goes with the first part and later parts show their spoken
+    words, so the transcript never repeats text.
+    """
     spoken = normalize(display, lexicon=lexicon, language=language)
     if len(spoken) <= max_chars:
         return [(display, spoken)] if has_words(spoken) else []
-    pieces: list[tuple[str, str]] = []
     limit = max_chars
-    for part in chunk(display, limit):
-        part_spoken = normalize(part, lexicon=lexicon, language=language)
+    while True:
+        parts = chunk(display, limit)
+        said = [normalize(part, lexicon=lexicon, language=language) for part in parts]
+        if all(len(s) <= max_chars for s in said) or limit <= _MIN_CUT_CHARS:
+            break
+        limit = max(_MIN_CUT_CHARS, int(limit * 0.75))
+    pieces: list[tuple[str, str]] = []
+    for part, part_spoken in zip(parts, said, strict=True):
         if len(part_spoken) > max_chars:
-            for sub in chunk(part_spoken, max_chars):
-                pieces.append((sub if sub == part_spoken else part, sub))
+            for i, sub in enumerate(chunk(part_spoken, max_chars)):
+                if has_words(sub):
+                    pieces.append((part if i == 0 else sub, sub))
         elif has_words(part_spoken):
             pieces.append((part, part_spoken))
     return pieces

@@ -176,10 +176,14 @@ _CANNOT_START = re.compile(r"^\s*[a-z\[(&,;:%)\]}0-9]")
 _QUOTE_OPENERS = "\"'“‘«"
 
 
+_TAIL_CHARS = 64  # longer than any abbreviation token; keeps the checks O(1) per piece
+
+
 def _ends_non_terminal(piece: str) -> bool:
     """True if ``piece`` ends with an abbreviation after which no sentence ends."""
-    m = _LAST_TOKEN.search(piece)
-    if not m:
+    tail = piece[-_TAIL_CHARS:].rstrip()
+    m = _LAST_TOKEN.search(tail)
+    if not m or (m.start() == 0 and len(piece) > _TAIL_CHARS):
         return False
     token = m.group(1).lstrip(_QUOTE_OPENERS + "([")
     if not token.endswith("."):
@@ -198,16 +202,20 @@ def _has_alnum(text: str) -> bool:
 def _merge(pieces: list[str]) -> list[str]:
     """Glue pieces that must not stand alone to their neighbours (lossless)."""
     merged: list[str] = []
+    last_has_alnum = False  # tracked, not recomputed: merged[-1] can grow very long
     for piece in pieces:
+        piece_has_alnum = _has_alnum(piece)
         if merged and (
-            not _has_alnum(piece)
+            not piece_has_alnum
+            or not last_has_alnum
             or _ends_non_terminal(merged[-1])
             or _CANNOT_START.match(piece)
-            or not _has_alnum(merged[-1])
         ):
             merged[-1] += piece
+            last_has_alnum = last_has_alnum or piece_has_alnum
         else:
             merged.append(piece)
+            last_has_alnum = piece_has_alnum
     # a leading piece with no words (e.g. an opening quote alone) joins the next one
     if len(merged) > 1 and not _has_alnum(merged[0]):
         merged[1] = merged[0] + merged[1]
@@ -258,19 +266,57 @@ _CLAUSE_BREAKS: tuple[re.Pattern[str], ...] = (
 )
 
 
+_BOUND_RIGHT = re.compile(r"^(?:[ap]\.m\.|[ap]m\b|%|percent\b|per cent\b)", re.IGNORECASE)
+
+
+def _good_space_cut(sentence: str, m: re.Match[str]) -> bool:
+    """False for a space that binds its neighbours: after an abbreviation or initial
+    (``Dr.|Okafor``), or next to a number (``9:30|a.m.``, ``12|km``, ``March|4``)."""
+    left = sentence[max(0, m.start() - _TAIL_CHARS) : m.start()]
+    right = sentence[m.end() : m.end() + _TAIL_CHARS]
+    if _ends_non_terminal(left) or _BOUND_RIGHT.match(right):
+        return False
+    left_token = left.rsplit(None, 1)[-1] if left.strip() else ""
+    right_token = right.split(None, 1)[0] if right.strip() else ""
+    return not any(ch.isdigit() for ch in left_token + right_token)
+
+
+_COARSE_FACTOR = 16
+
+
+def _coarse_parts(sentence: str, max_chars: int) -> Iterator[str]:
+    """Greedy parts of about ``_COARSE_FACTOR / 2 * max_chars`` characters, cut at whitespace."""
+    size = _COARSE_FACTOR * max_chars // 2
+    start = 0
+    while len(sentence) - start > _COARSE_FACTOR * max_chars:
+        space = sentence.rfind(" ", start + size // 2, start + size)
+        end = space if space > start else start + size
+        yield sentence[start:end]
+        start = end
+    yield sentence[start:]
+
+
 def chunk(sentence: str, max_chars: int) -> list[str]:
     """Cut ``sentence`` into pieces of at most ``max_chars`` characters (after stripping).
 
-    Cuts prefer clause boundaries in the order ``; :``, dashes, commas, then spaces; a single
+    Cuts prefer clause boundaries in the order ``; :``, dashes, commas, then spaces (a space
+    after an abbreviation or next to a number only if there is no other); the cut nearest
+    the middle is taken and both halves are cut again if still too long. A number, time,
+    decimal or abbreviation is never cut, as cuts happen only at whitespace; a single
     word longer than ``max_chars`` is cut hard as a last resort. Lossless up to whitespace
-    at the cut points: ``" ".join(p.strip() for p in pieces)`` equals the sentence with its
-    whitespace collapsed at cuts.
+    at the cut points: ``" ".join(pieces)`` equals the stripped sentence with each
+    whitespace run at a cut replaced by one space.
     """
     sentence = sentence.strip()
     if len(sentence) <= max_chars:
         return [sentence] if sentence else []
+    if len(sentence) > _COARSE_FACTOR * max_chars:
+        # pathological length: cut coarsely at spaces first so the work stays linear
+        return [p for part in _coarse_parts(sentence, max_chars) for p in chunk(part, max_chars)]
     for pattern in _CLAUSE_BREAKS:
         cuts = [m for m in pattern.finditer(sentence) if 0 < m.start() < len(sentence)]
+        if pattern is _CLAUSE_BREAKS[-1]:
+            cuts = [m for m in cuts if _good_space_cut(sentence, m)] or cuts
         if not cuts:
             continue
         # the cut nearest the middle keeps pieces balanced; recurse on both halves

@@ -1,0 +1,95 @@
+"""Helpers shared by the structured loaders (HTML, Markdown): titles, dates, entities."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from newsaudio.models import Block
+
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9])")
+
+
+def protect_ampersands(text: str) -> str:
+    """Escape ``&`` before a name or ``#`` so the cleaning stage's entity decoding is a no-op.
+
+    Structured parsers (lxml, markdown-it) already decode character references; cleaning
+    decodes them again for plain text. Escaping here keeps decoding exactly once:
+    ``"&amp;"`` (the text of ``&amp;amp;``) survives cleaning as ``"&amp;"``.
+    """
+    return _ENTITY_START.sub("&amp;", text)
+
+
+def same_text(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` differ only in case, spacing and punctuation."""
+
+    def key(s: str) -> str:
+        return "".join(ch for ch in s.casefold() if ch.isalnum())
+
+    return bool(key(a)) and key(a) == key(b)
+
+
+def split_title(
+    title: str | None, blocks: list[Block], language: str = "en"
+) -> tuple[str, list[Block]]:
+    """The headline and the body without a repeat of it.
+
+    If ``title`` is given, a leading heading with the same text is dropped. Otherwise the
+    first heading (if it is the first block) becomes the title; failing that, the first
+    sentence of the first block does and the rest of that block stays, so no words are
+    lost. Returns ``("", [])`` for no blocks and no title.
+    """
+    if title and title.strip():
+        if blocks and blocks[0].kind == "heading" and same_text(blocks[0].text, title):
+            blocks = blocks[1:]
+        return title.strip(), blocks
+    if not blocks:
+        return "", blocks
+    first = blocks[0]
+    if first.kind == "heading":
+        return first.text, blocks[1:]
+    from newsaudio.text.segment import split_sentences
+
+    sentences = split_sentences(first.text, language)
+    head = sentences[0].strip() if sentences else first.text
+    rest = "".join(sentences[1:]).strip()
+    return head, ([Block(first.kind, rest, first.level)] if rest else []) + blocks[1:]
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 date or date-time (``Z`` allowed) into a timezone-aware datetime.
+
+    A date without a time is midnight UTC; a naive time is taken as UTC. Returns None for
+    anything unparseable (never raises).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        # "2024-03-04 10:00:00 +0100" (Jekyll, some CMSs) -> "2024-03-04 10:00:00+01:00"
+        value = re.sub(r"\s*([+-]\d{2}):?(\d{2})$", r"\1:\2", value)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+        parsed = datetime(day.year, day.month, day.day)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def language_tag(value: str | None) -> str | None:
+    """A BCP 47 tag from ``en_GB``/``en-gb``/``EN`` style values (``en-GB``), else None."""
+    if not value:
+        return None
+    value = value.strip().split(",")[0].strip().replace("_", "-")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        return None
+    primary, *rest = value.split("-")
+    parts = [primary.lower()]
+    for part in rest:
+        parts.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
+    return "-".join(parts)
