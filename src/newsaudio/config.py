@@ -1,25 +1,150 @@
 """Show settings: what the feed and tags say about the show, and where it is published.
 
-Defaults here; ``newsaudio.toml`` and environment variables override them (later issue).
+Precedence, lowest first: the defaults of :class:`Show`, the settings file ``newsaudio.toml``
+(found in the current folder, or named with ``--config FILE``), environment variables
+``NEWSAUDIO_<KEY>`` (``NEWSAUDIO_TITLE``, ``NEWSAUDIO_BASE_URL``...), then command-line flags.
+:func:`load_show` applies them and validates the result; malformed values raise
+:class:`~newsaudio.errors.ConfigError` naming the file (or variable) and the key. Unknown keys
+in the file are logged as warnings and otherwise ignored.
+
+The file is one flat TOML table; keys are the field names of :class:`Show` (see
+:data:`SETTINGS`). Relative paths in the file (``out_dir``, ``cover_image``) are relative to
+the file's folder; relative paths from flags and variables are relative to the current folder.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import re
+import tomllib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from newsaudio.errors import ConfigError
+
+_LOG = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
+CONFIG_FILE = "newsaudio.toml"
+ENV_PREFIX = "NEWSAUDIO_"
+
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": (
+        "Careers",
+        "Entrepreneurship",
+        "Investing",
+        "Management",
+        "Marketing",
+        "Non-Profit",
+    ),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": (
+        "Alternative Health",
+        "Fitness",
+        "Medicine",
+        "Mental Health",
+        "Nutrition",
+        "Sexuality",
+    ),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": (
+        "Animation & Manga",
+        "Automotive",
+        "Aviation",
+        "Crafts",
+        "Games",
+        "Hobbies",
+        "Home & Garden",
+        "Video Games",
+    ),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": (
+        "Business News",
+        "Daily News",
+        "Entertainment News",
+        "News Commentary",
+        "Politics",
+        "Sports News",
+        "Tech News",
+    ),
+    "Religion & Spirituality": (
+        "Buddhism",
+        "Christianity",
+        "Hinduism",
+        "Islam",
+        "Judaism",
+        "Religion",
+        "Spirituality",
+    ),
+    "Science": (
+        "Astronomy",
+        "Chemistry",
+        "Earth Sciences",
+        "Life Sciences",
+        "Mathematics",
+        "Natural Sciences",
+        "Nature",
+        "Physics",
+        "Social Sciences",
+    ),
+    "Society & Culture": (
+        "Documentary",
+        "Personal Journals",
+        "Philosophy",
+        "Places & Travel",
+        "Relationships",
+    ),
+    "Sports": (
+        "Baseball",
+        "Basketball",
+        "Cricket",
+        "Fantasy Sports",
+        "Football",
+        "Golf",
+        "Hockey",
+        "Rugby",
+        "Running",
+        "Soccer",
+        "Swimming",
+        "Tennis",
+        "Volleyball",
+        "Wilderness",
+        "Wrestling",
+    ),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}
+"""Apple Podcasts categories and their subcategories (Apple's list, as of 2024)."""
+
+_TRUE = {"true", "yes", "explicit", "1", "on"}
+_FALSE = {"false", "no", "clean", "0", "off", "", "none"}
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
 class Show:
-    """A podcast show: one output folder, its catalog and feed.
+    """A podcast show: one output folder, its catalog and feed, and how episodes are made.
 
-    ``base_url`` is the public URL where ``out_dir`` is served (always ends with ``/``);
-    enclosure and image URLs are built from it. ``explicit`` follows Apple's current spec
-    (``true``/``false``). ``category``/``subcategory`` are Apple Podcasts categories.
-    ``timezone`` (IANA name) interprets naive publication dates.
+    ``base_url`` is the public URL where ``out_dir`` is served (always ends with ``/``, ASCII);
+    enclosure and image URLs are built from it. ``explicit`` is written as ``true``/``false``
+    (Apple's current spec). ``category``/``subcategory`` are Apple Podcasts categories
+    (:data:`APPLE_CATEGORIES`). ``timezone`` (IANA name) interprets naive publication dates.
+    ``cover_image`` is the user's artwork (JPEG/PNG, square, 1400-3000 px) or None to draw
+    one. ``voice``, ``jingles``, ``loudness_lufs`` (integrated, LUFS) and ``bitrate_kbps``
+    are the defaults of ``newsaudio add``. ``keep`` (> 0) keeps only the newest ``keep``
+    episodes; older ones are removed when the feed is rebuilt (None or 0 keeps all).
     """
 
     out_dir: Path
@@ -36,10 +161,19 @@ class Show:
     copyright: str | None = None
     timezone: str = "UTC"
     show_type: str = "episodic"
+    cover_image: Path | None = None
+    voice: str | None = None
+    jingles: bool = True
+    loudness_lufs: float = -16.0
+    bitrate_kbps: int = 96
+    keep: int | None = None
 
     def __post_init__(self) -> None:
-        if not self.base_url.endswith("/"):
-            object.__setattr__(self, "base_url", self.base_url + "/")
+        try:
+            url = normalize_base_url(self.base_url)
+        except ConfigError:  # reported by validate(), naming where the value came from
+            url = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        object.__setattr__(self, "base_url", url)
 
     @property
     def state_dir(self) -> Path:
@@ -74,5 +208,255 @@ class Show:
         return str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), url))
 
     def episode_url(self, file_name: str) -> str:
-        """Absolute URL of a file in ``episodes/`` (``file_name`` is already ASCII-safe)."""
-        return f"{self.base_url}episodes/{file_name}"
+        """Absolute URL of a file in ``episodes/``, percent-encoded per RFC 3986 (ASCII)."""
+        return f"{self.base_url}episodes/{quote(file_name, safe='-._~')}"
+
+
+# -- settings ------------------------------------------------------------------------------
+
+SETTINGS: dict[str, str] = {
+    "title": "Show title",
+    "description": "Show description (at most 4000 bytes in the feed)",
+    "author": "Author (itunes:author)",
+    "owner_name": "Owner name (itunes:owner)",
+    "owner_email": "Owner e-mail (itunes:owner; Apple uses it to verify the show)",
+    "language": "Language (BCP 47, e.g. en, de-DE)",
+    "category": "Apple Podcasts category",
+    "subcategory": "Apple Podcasts subcategory (empty for none)",
+    "explicit": "Explicit content (true/false)",
+    "base_url": "Public URL where the output folder is served",
+    "out_dir": "Output folder (feed.xml, index.html, episodes/)",
+    "cover_image": "Cover image (JPEG/PNG, square, 1400-3000 px; empty to draw one)",
+    "copyright": "Copyright line (empty for none)",
+    "timezone": "Time zone for dates without one (IANA name, e.g. Europe/Berlin)",
+    "show_type": "Show type (episodic or serial)",
+    "voice": "Default voice profile (empty for the built-in default)",
+    "jingles": "Intro and outro jingles (true/false)",
+    "loudness_lufs": "Loudness target in LUFS (integrated)",
+    "bitrate_kbps": "MP3 bitrate in kbps",
+    "keep": "Keep only the newest N episodes (0 keeps all)",
+}
+"""Every key of ``newsaudio.toml``, with its help text (the order ``init`` asks in)."""
+
+_OPTIONAL_STR = {"subcategory", "copyright", "voice"}
+_PATHS = {"out_dir", "cover_image"}
+
+
+def parse_explicit(value: object, where: str = "explicit") -> bool:
+    """``itunes:explicit`` from a setting: False/'false'/'no'/'clean'/None/'' -> False,
+    True/'true'/'yes'/'explicit' -> True. Raises ConfigError for anything else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise ConfigError(f"{where}: expected true or false, got {value!r}")
+
+
+def _coerce(key: str, value: Any, where: str, base: Path) -> Any:
+    """``value`` (from TOML or an environment string) as the type of field ``key``."""
+    from_env = isinstance(value, str) and where.startswith(ENV_PREFIX)
+    try:
+        if key in ("explicit", "jingles"):
+            return parse_explicit(value, where)
+        if key in ("bitrate_kbps", "keep"):
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise ValueError
+            number = int(value)
+            return (number or None) if key == "keep" else number
+        if key == "loudness_lufs":
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise ValueError
+            return float(value)
+        if not isinstance(value, str):
+            raise ValueError
+        if key in _PATHS:
+            if not value.strip():
+                return None if key == "cover_image" else Path("output")
+            path = Path(value).expanduser()
+            return path if path.is_absolute() or from_env else base / path
+        if key in _OPTIONAL_STR and not value.strip():
+            return None
+        return value
+    except ValueError:
+        kind = {
+            "bitrate_kbps": "an integer",
+            "keep": "an integer",
+            "loudness_lufs": "a number",
+        }.get(key, "a string")
+        raise ConfigError(f"{where}: expected {kind}, got {value!r}") from None
+
+
+def find_config(config: Path | None = None, cwd: Path | None = None) -> Path | None:
+    """The settings file to read: ``config`` (must exist; ConfigError otherwise), else
+    ``newsaudio.toml`` in ``cwd`` (default: the current folder) if present, else None."""
+    if config is not None:
+        if not config.is_file():
+            raise ConfigError(f"{config}: settings file not found")
+        return config
+    candidate = (cwd or Path.cwd()) / CONFIG_FILE
+    return candidate if candidate.is_file() else None
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The known settings in ``path`` (TOML), coerced to field types, paths made absolute
+    relative to the file. Unknown keys are logged as warnings. Raises ConfigError naming the
+    file for unreadable or malformed TOML and for values of the wrong type."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML ({exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in SETTINGS:
+            _LOG.warning(
+                "%s: unknown setting %r ignored (known: %s)", path, key, ", ".join(SETTINGS)
+            )
+            continue
+        out[key] = _coerce(key, value, f"{path}: {key}", path.parent)
+    return out
+
+
+def env_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings from ``NEWSAUDIO_<KEY>`` variables in ``env`` (other variables are ignored)."""
+    out: dict[str, Any] = {}
+    for key in SETTINGS:
+        name = ENV_PREFIX + key.upper()
+        if name in env:
+            out[key] = _coerce(key, env[name], name, Path.cwd())
+    return out
+
+
+def load_show(
+    config: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    use_file: bool = True,
+) -> Show:
+    """The show settings: defaults < settings file < ``NEWSAUDIO_*`` variables < ``overrides``.
+
+    ``overrides`` holds flag values (None means "not given" and is skipped); ``env`` defaults
+    to ``os.environ``; ``use_file=False`` ignores any settings file (``newsaudio init``).
+    Raises ConfigError for a missing ``config``, malformed TOML, a wrong type or an invalid
+    value (Apple category, e-mail, language, time zone, base URL...).
+    """
+    path = find_config(config, cwd) if use_file else None
+    values: dict[str, Any] = {"out_dir": Path("output")}
+    origin = {key: "default" for key in SETTINGS}
+    if path is not None:
+        file_values = read_config(path)
+        values.update(file_values)
+        origin.update({key: str(path) for key in file_values})
+    env_values = env_settings(os.environ if env is None else env)
+    values.update(env_values)
+    origin.update({key: ENV_PREFIX + key.upper() for key in env_values})
+    for key, value in (overrides or {}).items():
+        if key not in SETTINGS:
+            raise ValueError(f"unknown setting {key!r}")
+        if value is not None:
+            values[key] = (
+                _coerce(key, value, f"--{key}", Path.cwd()) if isinstance(value, str) else value
+            )
+            origin[key] = "command line"
+    show = Show(**values)
+    validate(show, origin)
+    return show
+
+
+def normalize_base_url(url: str, where: str = "base_url") -> str:
+    """``url`` as an absolute, ASCII http(s) URL ending in ``/`` (IDN host to punycode, path
+    percent-encoded per RFC 3986). Raises ConfigError if it is not an http(s) URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: {url!r} is not an absolute http:// or https:// URL")
+    host = parts.hostname
+    try:
+        host.encode("ascii")
+    except UnicodeEncodeError:
+        host = host.encode("idna").decode("ascii")
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    path = quote(parts.path or "/", safe="/-._~%!$&'()*+,;=:@")
+    if not path.endswith("/"):
+        path += "/"
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+def validate(show: Show, origin: Mapping[str, str] | None = None) -> None:
+    """Check ``show`` against Apple's and the feed's rules. Raises ConfigError whose message
+    names where the bad value came from (``origin``: key -> file, variable or flag)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    def where(key: str) -> str:
+        return f"{(origin or {}).get(key, 'settings')}: {key}"
+
+    if show.category not in APPLE_CATEGORIES:
+        raise ConfigError(
+            f"{where('category')}: {show.category!r} is not an Apple Podcasts category "
+            f"(one of: {', '.join(APPLE_CATEGORIES)})"
+        )
+    subs = APPLE_CATEGORIES[show.category]
+    if show.subcategory is not None and show.subcategory not in subs:
+        valid = ", ".join(subs) if subs else "none: leave it empty"
+        raise ConfigError(
+            f"{where('subcategory')}: {show.subcategory!r} is not a subcategory of "
+            f"{show.category!r} ({valid})"
+        )
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", show.owner_email):
+        raise ConfigError(f"{where('owner_email')}: {show.owner_email!r} is not an e-mail address")
+    if not _LANGUAGE.fullmatch(show.language):
+        raise ConfigError(f"{where('language')}: {show.language!r} is not a BCP 47 language tag")
+    try:
+        ZoneInfo(show.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where('timezone')}: {show.timezone!r} is not an IANA time zone (e.g. Europe/Berlin)"
+        ) from None
+    if show.show_type not in ("episodic", "serial"):
+        raise ConfigError(
+            f"{where('show_type')}: must be episodic or serial, not {show.show_type!r}"
+        )
+    if not show.title.strip():
+        raise ConfigError(f"{where('title')}: must not be empty")
+    if not 32 <= show.bitrate_kbps <= 320:
+        raise ConfigError(f"{where('bitrate_kbps')}: must be 32-320, not {show.bitrate_kbps}")
+    if not -40.0 <= show.loudness_lufs <= -5.0:
+        raise ConfigError(f"{where('loudness_lufs')}: must be -40 to -5 LUFS")
+    if show.keep is not None and show.keep < 0:
+        raise ConfigError(f"{where('keep')}: must be 0 or more, not {show.keep}")
+    normalize_base_url(show.base_url, where("base_url"))
+
+
+def to_toml(show: Show, base: Path | None = None) -> str:
+    """``show`` as the text of a ``newsaudio.toml`` (every key, with its help as a comment).
+
+    Paths are written relative to ``base`` (the file's folder) when they lie inside it.
+    """
+    lines = [
+        "# newsaudio show settings (newsaudio init). Flags and NEWSAUDIO_* variables",
+        "# override these values.",
+        "",
+    ]
+    for key, help_text in SETTINGS.items():
+        value = getattr(show, key)
+        if value is None:
+            value = 0 if key == "keep" else ""
+        if isinstance(value, Path):
+            if base is not None and value.is_relative_to(base):
+                value = value.relative_to(base)
+            value = value.as_posix()
+        if isinstance(value, bool):
+            literal = "true" if value else "false"
+        elif isinstance(value, int | float):
+            literal = repr(value)
+        else:
+            literal = json.dumps(str(value), ensure_ascii=False)
+        lines += [f"# {help_text}", f"{key} = {literal}"]
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""The show's cover art: a square 3000x3000 RGB JPEG drawn with Pillow when none is given.
+"""The show's cover art: the user's image checked and converted (:func:`prepare_cover`), or a
+square 3000x3000 RGB JPEG drawn with Pillow when none is given (:func:`draw_cover`).
 
 Apple Podcasts asks for 1400-3000 px square artwork, JPEG or PNG, RGB. The generated cover
 is a deep blue field with a sound-wave motif and the show title.
@@ -9,6 +10,9 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from pathlib import Path
+
+from newsaudio.errors import ConfigError
 
 COVER_PX = 3000
 TAG_COVER_PX = 600
@@ -64,3 +68,48 @@ def thumbnail(jpeg: bytes, size: int = TAG_COVER_PX) -> bytes:
     with Image.open(io.BytesIO(jpeg)) as img:
         small = img.convert("RGB").resize((size, size), Image.Resampling.LANCZOS)
         return _jpeg(small, quality=85)
+
+
+MIN_COVER_PX = 1400
+
+
+def prepare_cover(path: Path) -> bytes:
+    """JPEG bytes of the user's cover image ``path``, checked against Apple's artwork rules.
+
+    The image must be JPEG or PNG, square, and at least 1400x1400 px. An RGB JPEG of
+    1400-3000 px is returned byte for byte; anything else is converted: other colour modes
+    to RGB (transparency flattened onto white), larger images scaled down to 3000 px, PNG
+    re-encoded as JPEG. Raises ConfigError naming the file and the problem.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data = path.read_bytes()
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except OSError as exc:
+        if isinstance(exc, UnidentifiedImageError):
+            raise ConfigError(f"{path}: cover image is not a JPEG or PNG image") from exc
+        raise ConfigError(f"{path}: cannot read the cover image ({exc})") from exc
+    with img:
+        if img.format not in ("JPEG", "PNG"):
+            raise ConfigError(f"{path}: cover image must be JPEG or PNG, not {img.format}")
+        width, height = img.size
+        if width != height:
+            raise ConfigError(f"{path}: cover image must be square, not {width}x{height} px")
+        if width < MIN_COVER_PX:
+            raise ConfigError(
+                f"{path}: cover image is {width}x{height} px; Apple asks for 1400-3000 px"
+            )
+        if img.format == "JPEG" and img.mode == "RGB" and width <= COVER_PX:
+            return data
+        rgb: Image.Image = img
+        if img.mode in ("RGBA", "LA", "P", "PA") or "transparency" in img.info:
+            rgba = img.convert("RGBA")
+            rgb = Image.new("RGB", img.size, (255, 255, 255))
+            rgb.paste(rgba, mask=rgba.getchannel("A"))
+        elif img.mode != "RGB":
+            rgb = img.convert("RGB")
+        if width > COVER_PX:
+            rgb = rgb.resize((COVER_PX, COVER_PX), Image.Resampling.LANCZOS)
+        return _jpeg(rgb, quality=92)

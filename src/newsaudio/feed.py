@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email.utils import format_datetime
 
 from lxml import etree
@@ -43,7 +43,9 @@ def xml_text(text: str) -> str:
 
 
 def truncate_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
-    """``text`` cut to at most ``limit`` UTF-8 bytes at a word boundary, with an ellipsis."""
+    """``text`` (without XML-forbidden characters) cut to at most ``limit`` UTF-8 bytes at a
+    word boundary, with an ellipsis."""
+    text = xml_text(text)
     if len(text.encode("utf-8")) <= limit:
         return text
     cut = text.encode("utf-8")[: limit - 3].decode("utf-8", "ignore")
@@ -51,11 +53,34 @@ def truncate_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def rfc2822(moment: datetime) -> str:
-    """RFC 2822 date with English names and a numeric zone (naive values are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment)
+def _zone(timezone: str | tzinfo) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+
+
+def to_datetime(value: datetime | str | int | float, timezone: str | tzinfo = "UTC") -> datetime:
+    """A timezone-aware datetime from a publication value.
+
+    ``value`` is a datetime, an ISO 8601 string (``2024-12-04T00:53:36``, ``...Z``,
+    ``...+01:00``) or Unix epoch seconds (UTC). Values without an offset are wall-clock
+    times in ``timezone`` (the show's IANA zone); values with one keep it. Raises ValueError
+    for a string that is not ISO 8601.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    elif not isinstance(value, datetime):
+        return datetime.fromtimestamp(value, UTC)
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=_zone(timezone))
+    return value
+
+
+def rfc2822(moment: datetime | str | int | float, timezone: str | tzinfo = "UTC") -> str:
+    """RFC 2822 date (``Wed, 04 Dec 2024 00:53:36 +0100``): English day and month names
+    whatever the locale, a numeric zone that is never empty. Aware values keep their offset;
+    naive ones are interpreted in ``timezone`` (see :func:`to_datetime`)."""
+    return format_datetime(to_datetime(moment, timezone))
 
 
 def itunes_duration(duration_ms: int) -> str:
@@ -63,10 +88,13 @@ def itunes_duration(duration_ms: int) -> str:
     return str(round(duration_ms / 1000))
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+def _sub(
+    parent: etree._Element, tag: str, content: str | None = None, /, **attrs: str
+) -> etree._Element:
+    """A child ``tag`` of ``parent`` with text ``content`` and attributes ``attrs``."""
     el = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        el.text = xml_text(text)
+    if content is not None:
+        el.text = xml_text(content)
     return el
 
 
@@ -78,8 +106,23 @@ def _pc(name: str) -> str:
     return f"{{{PODCAST}}}{name}"
 
 
+def explicit_value(explicit: object) -> str:
+    """``itunes:explicit`` text: ``true`` or ``false`` (Apple's current spec), never empty.
+
+    False/'false'/'no'/'clean'/None -> ``false``; True/'true'/'yes'/'explicit' -> ``true``.
+    Raises ConfigError for other values.
+    """
+    from newsaudio.config import parse_explicit
+
+    return "true" if parse_explicit(explicit) else "false"
+
+
 def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = None) -> bytes:
-    """The feed document (UTF-8 XML bytes) for ``show`` listing ``episodes`` in the given order."""
+    """The feed document (UTF-8 XML bytes) for ``show`` listing ``episodes`` in the given order.
+
+    Transcript and chapter tags are written for the sidecar files that exist in
+    ``show.episodes_dir``. Text is escaped exactly once; characters XML forbids are dropped.
+    """
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
     ch = _sub(rss, "channel")
     _sub(ch, "title", show.title)
@@ -87,7 +130,7 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
     _sub(ch, "description", truncate_bytes(show.description))
     _sub(ch, "language", show.language)
     _sub(ch, "generator", f"newsaudio {__version__}")
-    _sub(ch, "lastBuildDate", rfc2822(now or datetime.now(UTC)))
+    _sub(ch, "lastBuildDate", rfc2822(now or datetime.now(UTC), show.timezone))
     if show.copyright:
         _sub(ch, "copyright", show.copyright)
     _sub(ch, f"{{{ATOM}}}link", href=show.feed_url, rel="self", type="application/rss+xml")
@@ -103,7 +146,7 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
     category = _sub(ch, _it("category"), text=show.category)
     if show.subcategory:
         _sub(category, _it("category"), text=show.subcategory)
-    _sub(ch, _it("explicit"), "true" if show.explicit else "false")
+    _sub(ch, _it("explicit"), explicit_value(show.explicit))
     _sub(ch, _it("type"), show.show_type)
     _sub(ch, _pc("guid"), show.podcast_guid)
     _sub(ch, _pc("locked"), "no")
@@ -117,11 +160,10 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
 def _item(ch: etree._Element, show: Show, episode: Episode) -> None:
     item = _sub(ch, "item")
     _sub(item, "title", episode.title)
-    _sub(item, "description", truncate_bytes(episode.description))
-    if episode.link:
-        _sub(item, "link", episode.link)
+    _sub(item, "description", truncate_bytes(episode.description or episode.title))
+    _sub(item, "link", episode.link or f"{show.base_url}#{episode.guid}")
     _sub(item, "guid", episode.guid, isPermaLink="false")
-    _sub(item, "pubDate", rfc2822(episode.published))
+    _sub(item, "pubDate", rfc2822(episode.published, show.timezone))
     if episode.author:
         _sub(item, _it("author"), episode.author)
     _sub(
@@ -134,18 +176,16 @@ def _item(ch: etree._Element, show: Show, episode: Episode) -> None:
     _sub(item, _it("title"), episode.title)
     _sub(item, _it("duration"), itunes_duration(episode.duration_ms))
     _sub(item, _it("episodeType"), "full")
-    _sub(item, _it("explicit"), "true" if show.explicit else "false")
+    _sub(item, _it("explicit"), explicit_value(show.explicit))
     _sub(item, _it("image"), href=show.cover_url)
-    _sub(item, _pc("transcript"), url=show.episode_url(f"{episode.slug}.vtt"), type="text/vtt")
-    _sub(
-        item,
-        _pc("transcript"),
-        url=show.episode_url(f"{episode.slug}.srt"),
-        type="application/x-subrip",
-    )
-    _sub(
-        item,
-        _pc("chapters"),
-        url=show.episode_url(f"{episode.slug}.chapters.json"),
-        type="application/json+chapters",
-    )
+    for suffix, tag, mime in _SIDECARS:
+        if (show.episodes_dir / f"{episode.slug}{suffix}").is_file():
+            _sub(item, _pc(tag), url=show.episode_url(f"{episode.slug}{suffix}"), type=mime)
+
+
+_SIDECARS: tuple[tuple[str, str, str], ...] = (
+    (".vtt", "transcript", "text/vtt"),
+    (".srt", "transcript", "application/x-subrip"),
+    (".chapters.json", "chapters", "application/json+chapters"),
+)
+"""Sidecar suffix, podcast: tag and MIME type of the files published beside each MP3."""

@@ -11,6 +11,8 @@ then the catalog row is committed, then feed and page are rewritten from the cat
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import logging
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +21,18 @@ from slugify import slugify
 
 from newsaudio.catalog import Catalog
 from newsaudio.config import Show
-from newsaudio.cover import draw_cover
+from newsaudio.cover import draw_cover, prepare_cover
+from newsaudio.errors import InputError
 from newsaudio.feed import build_feed
 from newsaudio.fsutil import atomic_write_bytes, atomic_write_text, commit_file, locked
 from newsaudio.models import Episode
 from newsaudio.site import build_page
 
+_LOG = logging.getLogger(__name__)
+
 MAX_SLUG_CHARS = 80
+SIDECAR_SUFFIXES = (".vtt", ".srt", ".chapters.json", ".txt")
+"""Files published beside each episode's MP3 (same slug)."""
 
 
 def guid_for(source_key: str) -> str:
@@ -40,19 +47,95 @@ def slug_for(title: str) -> str:
 
 
 def ensure_cover(show: Show) -> Path:
-    """The show's cover.jpg, drawn from the show title if it does not exist yet."""
+    """The show's ``cover.jpg``: the user's ``cover_image`` checked and converted
+    (:func:`~newsaudio.cover.prepare_cover`, ConfigError if unusable), or drawn from the
+    show title. Rewritten only when its source (image bytes or title) changed."""
     path = show.out_dir / "cover.jpg"
-    if not path.exists():
-        atomic_write_bytes(path, draw_cover(show.title))
+    if show.cover_image is not None:
+        try:
+            source = show.cover_image.read_bytes()
+        except OSError as exc:
+            from newsaudio.errors import ConfigError
+
+            raise ConfigError(f"{show.cover_image}: cannot read the cover image") from exc
+        key = "image:" + hashlib.sha256(source).hexdigest()
+    else:
+        key = "drawn:" + hashlib.sha256(show.title.encode("utf-8")).hexdigest()
+    key_file = show.state_dir / "cover.key"
+    with contextlib.suppress(OSError):
+        if path.is_file() and key_file.read_text(encoding="utf-8") == key:
+            return path
+    if show.cover_image is not None:
+        data = prepare_cover(show.cover_image)
+    elif path.is_file() and not key_file.exists():
+        data = b""  # a cover.jpg put there by hand, before newsaudio kept a key: leave it
+    else:
+        data = draw_cover(show.title)
+    if data:
+        atomic_write_bytes(path, data)
+    atomic_write_text(key_file, key)
     return path
 
 
-def rebuild(show: Show, catalog: Catalog, now: datetime | None = None) -> None:
-    """Rewrite feed.xml and index.html from the catalog (call under the publish lock)."""
+def _delete_files(show: Show, slug: str) -> None:
+    for suffix in (".mp3", *SIDECAR_SUFFIXES):
+        with contextlib.suppress(FileNotFoundError):
+            (show.episodes_dir / f"{slug}{suffix}").unlink()
+
+
+def rebuild(show: Show, catalog: Catalog, now: datetime | None = None) -> list[Episode]:
+    """Rewrite feed.xml and index.html from the catalog (call under the publish lock).
+
+    With ``show.keep`` (> 0), episodes older than the newest ``keep`` are removed from the
+    catalog, then from the feed and page, then their files are deleted (in that order, so
+    the feed never points at a missing file). Returns the episodes removed that way.
+    """
     episodes = catalog.episodes()
+    pruned: list[Episode] = []
+    if show.keep and len(episodes) > show.keep:
+        episodes, pruned = episodes[: show.keep], episodes[show.keep :]
+        with catalog.transaction():
+            for old in pruned:
+                catalog.remove(old.guid)
     ensure_cover(show)
     atomic_write_bytes(show.out_dir / "feed.xml", build_feed(show, episodes, now))
     atomic_write_text(show.out_dir / "index.html", build_page(show, episodes))
+    for old in pruned:
+        _LOG.info("removed %s (%s): older than the newest %d", old.guid, old.title, show.keep)
+        _delete_files(show, old.slug)
+    return pruned
+
+
+def rebuild_show(show: Show, now: datetime | None = None) -> list[Episode]:
+    """Take the publish lock, open the catalog and :func:`rebuild`; returns pruned episodes."""
+    with publish_lock(show), Catalog(show.catalog_path) as catalog:
+        return rebuild(show, catalog, now)
+
+
+def list_episodes(show: Show) -> list[Episode]:
+    """The catalogued episodes of ``show``, newest first ([] for a show with no catalog)."""
+    if not show.catalog_path.is_file():
+        return []
+    with Catalog(show.catalog_path) as catalog:
+        return catalog.episodes()
+
+
+def remove_episode(show: Show, ref: str, now: datetime | None = None) -> Episode:
+    """Remove the episode whose guid (or slug) is ``ref``: its catalog row, then feed and
+    page are rebuilt, then its MP3 and sidecars are deleted. Raises InputError if unknown."""
+    if not show.catalog_path.is_file():
+        raise InputError(ref, f"no episode with this guid: {show.out_dir} has no catalog")
+    with publish_lock(show), Catalog(show.catalog_path) as catalog:
+        episode = catalog.by_guid(ref) or next(
+            (e for e in catalog.episodes() if e.slug == ref), None
+        )
+        if episode is None:
+            raise InputError(ref, f"no episode with this guid in {show.out_dir} (newsaudio list)")
+        with catalog.transaction():
+            catalog.remove(episode.guid)
+        rebuild(show, catalog, now)
+        _delete_files(show, episode.slug)
+        return episode
 
 
 def publish_lock(show: Show) -> contextlib.AbstractContextManager[None]:
@@ -87,11 +170,13 @@ def publish(
                 "updated": now,
             }
         )
-        show.episodes_dir.mkdir(parents=True, exist_ok=True)
-        for suffix, text in sidecars.items():
-            atomic_write_text(show.episodes_dir / f"{slug}{suffix}", text)
-        commit_file(mp3_tmp, show.episodes_dir / episode.file_name)
+        # The write lock is taken before any file moves, so a locked catalog fails the run
+        # with the show untouched.
         with catalog.transaction():
+            show.episodes_dir.mkdir(parents=True, exist_ok=True)
+            for suffix, text in sidecars.items():
+                atomic_write_text(show.episodes_dir / f"{slug}{suffix}", text)
+            commit_file(mp3_tmp, show.episodes_dir / episode.file_name)
             catalog.upsert(episode)
         rebuild(show, catalog, now)
         return episode

@@ -9,9 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from newsaudio.config import Show
+from newsaudio.feed import to_datetime, xml_text
 from newsaudio.models import Episode
+
+
+def e(text: str) -> str:
+    """``text`` HTML-escaped (quotes too), without control characters HTML forbids."""
+    return escape(xml_text(text), quote=True)
+
+
+def _href(path: str) -> str:
+    """A relative link to ``path`` (percent-encoded, then HTML-escaped)."""
+    return escape(quote(path, safe="/-._~"), quote=True)
+
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:46rem;
@@ -35,8 +49,8 @@ def _clock(ms: int) -> str:
 
 
 def build_page(show: Show, episodes: Sequence[Episode]) -> str:
-    """The HTML of ``index.html`` for ``show`` and ``episodes`` (newest first)."""
-    e = escape
+    """The HTML of ``index.html`` for ``show`` and ``episodes`` (newest first); dates are
+    shown in the show's time zone, durations as [h:]mm:ss."""
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{e(show.language)}"><head><meta charset="utf-8">',
@@ -53,17 +67,24 @@ def build_page(show: Show, episodes: Sequence[Episode]) -> str:
     ]
     if not episodes:
         parts.append("<p>No episodes yet.</p>")
+    zone = ZoneInfo(show.timezone)
     for ep in episodes:
+        when = to_datetime(ep.published, zone).astimezone(zone)
         parts += [
             f'<article id="{e(ep.guid)}"><h2>{e(ep.title)}</h2>',
-            f'<p class="meta"><time datetime="{e(ep.published.isoformat())}">'
-            f"{e(ep.published.strftime('%Y-%m-%d'))}</time> · {_clock(ep.duration_ms)}"
+            f'<p class="meta"><time datetime="{e(when.isoformat())}">'
+            f"{e(when.strftime('%Y-%m-%d %H:%M'))}</time> · "
+            f'<span class="duration">{_clock(ep.duration_ms)}</span>'
             + (f" · {e(ep.author)}" if ep.author else "")
             + "</p>",
-            f'<audio controls preload="none" src="episodes/{e(ep.file_name)}"></audio>',
-            f'<p><a href="episodes/{e(ep.slug)}.vtt">Transcript (WebVTT)</a> · '
-            f'<a href="episodes/{e(ep.slug)}.txt">Transcript (text)</a>'
-            + (f' · <a href="{e(ep.link)}">Original article</a>' if ep.link else "")
+            f'<audio controls preload="none" src="{_href("episodes/" + ep.file_name)}"></audio>',
+            f'<p><a href="{_href(f"episodes/{ep.slug}.vtt")}">Transcript (WebVTT)</a> · '
+            f'<a href="{_href(f"episodes/{ep.slug}.txt")}">Transcript (text)</a>'
+            + (
+                f' · <a href="{e(ep.link)}">Original article</a>'
+                if ep.link and ep.link.startswith(("http://", "https://"))
+                else ""
+            )
             + "</p></article>",
         ]
     parts.append("</main></body></html>\n")

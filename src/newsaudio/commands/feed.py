@@ -1,0 +1,75 @@
+"""``newsaudio feed``: rebuild feed and page from the catalog; ``newsaudio feed check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from newsaudio.commands.init import load_show_from, show_options
+
+
+@click.group(invoke_without_command=True)
+@show_options
+@click.option(
+    "--keep",
+    type=click.IntRange(0),
+    default=None,
+    help="Keep only the newest N episodes; older ones are removed (files too). 0 keeps all.",
+)
+@click.pass_context
+def feed(
+    ctx: click.Context,
+    config_file: Path | None,
+    out_dir: Path | None,
+    base_url: str | None,
+    keep: int | None,
+) -> None:
+    """Rebuild feed.xml and index.html from the catalog.
+
+    Run it after changing show settings (title, base URL, cover...). With a subcommand
+    (check), the options choose the show whose feed is checked.
+    """
+    from newsaudio.publish import rebuild_show
+
+    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, keep=keep)
+    ctx.obj = show
+    if ctx.invoked_subcommand is not None:
+        return
+    pruned = rebuild_show(show)
+    for ep in pruned:
+        click.echo(f"Removed {ep.guid}  {ep.title} (older than the newest {show.keep})")
+    click.echo(f"Wrote {show.out_dir / 'feed.xml'} and {show.out_dir / 'index.html'}")
+    click.echo(f"Feed URL: {show.feed_url}")
+
+
+@feed.command()
+@click.argument("target", required=False, metavar="[URL|PATH]")
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Seconds per HTTP request."
+)
+@click.pass_obj
+def check(show: object, target: str | None, timeout: float) -> None:
+    """Check a feed against Apple's and Podcasting 2.0's rules.
+
+    TARGET is a feed URL (then the host is also checked: HEAD and byte-range requests on
+    every enclosure and the artwork) or a feed file (then enclosure lengths are compared
+    with the files in the show folder). Default: the show's feed.xml. Prints one line per
+    problem; exits non-zero if there is any error.
+    """
+    from newsaudio.config import Show
+    from newsaudio.errors import PublishError
+    from newsaudio.feedcheck import check_target
+
+    assert isinstance(show, Show)
+    where = target or str(show.out_dir / "feed.xml")
+    report = check_target(where, show=show, timeout_s=timeout)
+    for problem in report.problems:
+        click.echo(str(problem))
+    errors = report.errors
+    click.echo(
+        f"{where}: {report.items} episodes, {len(errors)} errors, "
+        f"{len(report.problems) - len(errors)} warnings"
+    )
+    if errors:
+        raise PublishError(f"{where}: the feed has {len(errors)} errors (listed above)")

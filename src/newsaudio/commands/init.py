@@ -1,0 +1,160 @@
+"""``newsaudio init``: write the show settings file ``newsaudio.toml``.
+
+Also home of :func:`show_options`, the ``--config/--out/--base-url`` option stack every
+command that works on a show uses, and :func:`load_show_from`, which applies the settings
+precedence (defaults < file < ``NEWSAUDIO_*`` variables < flags).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from newsaudio.config import APPLE_CATEGORIES, CONFIG_FILE, SETTINGS, Show, load_show
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def show_options(f: F) -> F:
+    """Add ``--config FILE``, ``--out DIR`` and ``--base-url URL`` to a command."""
+    f = click.option(
+        "--base-url",
+        default=None,
+        help="Public URL where the show folder is served; enclosure URLs use it "
+        "[default: base_url in newsaudio.toml, else http://localhost:8000/].",
+    )(f)
+    f = click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The show's folder: feed.xml, index.html, episodes/ "
+        "[default: out_dir in newsaudio.toml, else ./output].",
+    )(f)
+    f = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"Show settings file [default: ./{CONFIG_FILE} if present].",
+    )(f)
+    return f
+
+
+def load_show_from(config_file: Path | None, **flags: Any) -> Show:
+    """The show from ``config_file`` (or ./newsaudio.toml), NEWSAUDIO_* variables and the
+    given flag values (None = not given). Raises ConfigError."""
+    return load_show(config_file, overrides=flags)
+
+
+def _bool_flag(name: str, help_text: str) -> Callable[[F], F]:
+    return click.option(f"--{name}/--no-{name}", default=None, help=help_text)
+
+
+@click.command()
+@click.option("--title", help=SETTINGS["title"] + ".")
+@click.option("--description", help=SETTINGS["description"] + ".")
+@click.option("--author", help=SETTINGS["author"] + ".")
+@click.option("--owner-name", help=SETTINGS["owner_name"] + ".")
+@click.option("--owner-email", help=SETTINGS["owner_email"] + ".")
+@click.option("--language", help=SETTINGS["language"] + ".")
+@click.option(
+    "--category",
+    type=click.Choice(list(APPLE_CATEGORIES)),
+    help=SETTINGS["category"] + ".",
+)
+@click.option("--subcategory", help=SETTINGS["subcategory"] + ".")
+@_bool_flag("explicit", SETTINGS["explicit"] + ".")
+@click.option("--base-url", help=SETTINGS["base_url"] + ".")
+@click.option("--out", "out_dir", help=SETTINGS["out_dir"] + ".")
+@click.option("--cover", "cover_image", help=SETTINGS["cover_image"] + ".")
+@click.option("--copyright", help=SETTINGS["copyright"] + ".")
+@click.option("--timezone", help=SETTINGS["timezone"] + ".")
+@click.option("--voice", help=SETTINGS["voice"] + ".")
+@_bool_flag("jingles", SETTINGS["jingles"] + ".")
+@click.option("--loudness", "loudness_lufs", type=float, help=SETTINGS["loudness_lufs"] + ".")
+@click.option(
+    "--bitrate", "bitrate_kbps", type=click.IntRange(32, 320), help=SETTINGS["bitrate_kbps"]
+)
+@click.option("--keep", type=click.IntRange(0), help=SETTINGS["keep"] + ".")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(CONFIG_FILE),
+    show_default=True,
+    help="Where to write the settings.",
+)
+@click.option("-y", "--yes", is_flag=True, help="Ask nothing: defaults for what no flag sets.")
+@click.option("--force", is_flag=True, help="Overwrite an existing settings file.")
+def init(config_file: Path, yes: bool, force: bool, **values: Any) -> None:
+    """Write the show settings file (newsaudio.toml) and the show's cover.
+
+    Asks for each setting no flag gives, offering a default (Enter keeps it); with --yes
+    it asks nothing. Every command reads the file from the current folder (or --config
+    FILE); NEWSAUDIO_<KEY> environment variables override it, flags override both. The
+    cover is your image (checked: square JPEG/PNG, 1400-3000 px; converted if needed) or
+    one drawn with the show title.
+
+    \b
+    Example:
+      newsaudio init --title "Morning Read" --owner-email me@example.org \\
+                     --base-url https://pod.example.org/ --yes
+    """
+    from newsaudio.config import to_toml
+    from newsaudio.errors import ConfigError
+    from newsaudio.publish import ensure_cover
+
+    if config_file.exists() and not force:
+        raise ConfigError(f"{config_file}: already exists (use --force to overwrite it)")
+    given = {k: v for k, v in values.items() if v is not None}
+    # start from defaults and NEWSAUDIO_* variables, not from the file being replaced
+    defaults = load_show(overrides=given, use_file=False)
+    if not yes:
+        answers: dict[str, Any] = {}
+        for key, help_text in SETTINGS.items():
+            if key in given:
+                continue
+            current = getattr(defaults, key)
+            if key == "category":
+                answers[key] = click.prompt(
+                    help_text, default=current, type=click.Choice(list(APPLE_CATEGORIES))
+                )
+                continue
+            if key == "subcategory":
+                category = answers.get("category", defaults.category)
+                subs = APPLE_CATEGORIES[category]
+                if not subs:
+                    answers[key] = ""
+                    continue
+                default_sub = current if current in subs else subs[0]
+                answers[key] = click.prompt(
+                    help_text, default=default_sub, type=click.Choice([*subs, ""])
+                )
+                continue
+            if isinstance(current, bool):
+                answers[key] = click.confirm(help_text, default=current)
+                continue
+            shown = ("0" if key == "keep" else "") if current is None else str(current)
+            answers[key] = click.prompt(help_text, default=shown, show_default=True)
+        given.update(answers)
+        defaults = load_show(overrides=given, use_file=False)
+    base = config_file.resolve().parent
+    show = defaults
+    cover = ensure_cover(show)  # checks a user image before anything is written
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(to_toml(_absolute(show), base), encoding="utf-8")
+    click.echo(f"Wrote {config_file}")
+    click.echo(f"  show: {show.title} ({show.category}, {show.language})")
+    click.echo(f"  cover: {cover}")
+    click.echo(f"  feed: {show.feed_url} (after the first newsaudio add)")
+
+
+def _absolute(show: Show) -> Show:
+    from dataclasses import replace
+
+    cover = show.cover_image.resolve() if show.cover_image else None
+    return replace(show, out_dir=show.out_dir.resolve(), cover_image=cover)

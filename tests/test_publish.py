@@ -1,0 +1,111 @@
+"""Publishing: final sizes in the feed, re-adding in place, covers, and the helpers other
+publishing tests use to make a small show quickly with the fake voice."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from newsaudio.config import Show
+from newsaudio.errors import ConfigError
+from newsaudio.pipeline import AddOptions, Result, Runtime, add
+from newsaudio.publish import ensure_cover
+
+THREE_TITLES = (
+    "Tom & Jerry <b>bold</b> move 🎉 to town\x07 today",
+    "Council approves new cycle lanes",
+    "Ünïcode & Spaces: Café (Morgen) — Folge 1",
+)
+
+
+def make_episodes(
+    workdir: Path,
+    show: Show,
+    titles: Sequence[str] = THREE_TITLES,
+    start: datetime = datetime(2024, 5, 7, 6, 0, tzinfo=UTC),
+) -> list[Result]:
+    """Publish one short fake-voice episode per title, an hour apart (oldest first)."""
+    results = []
+    for n, title in enumerate(titles):
+        source = workdir / f"article-{n}.txt"
+        source.write_text(
+            f"{title}\n\nParagraph {n} of the story, with a few words to read.\n",
+            encoding="utf-8",
+        )
+        moment = start + timedelta(hours=n)
+        runtime = Runtime(now=lambda m=moment: m, cache_dir=workdir.parent / "cache")
+        results.append(add(str(source), show, AddOptions(voice="fake", jingles=False), runtime))
+    return results
+
+
+def test_enclosure_length_is_final_tagged_size(workdir: Path) -> None:
+    """FEED-01: length is the file's final size after ID3 tags and cover art."""
+    show = Show(out_dir=workdir / "out", base_url="https://podcast.example.org/")
+    (result,) = make_episodes(workdir, show, ["Harbour walk"])
+    size = result.path.stat().st_size
+    root = etree.fromstring((show.out_dir / "feed.xml").read_bytes())
+    enclosure = root.find("channel/item/enclosure")
+    assert enclosure is not None
+    assert enclosure.get("length") == str(size) == str(result.episode.bytes)
+    assert result.path.read_bytes()[:3] == b"ID3"  # tagged before its size was taken
+    assert enclosure.get("url") == f"https://podcast.example.org/episodes/{result.path.name}"
+
+
+def test_readding_updates_in_place_and_keeps_guid(workdir: Path) -> None:
+    show = Show(out_dir=workdir / "out")
+    first = make_episodes(workdir, show, ["Same story"])[0].episode
+    second = make_episodes(workdir, show, ["Same story"])[0].episode
+    assert first.guid == second.guid and first.slug == second.slug
+    root = etree.fromstring((show.out_dir / "feed.xml").read_bytes())
+    assert len(root.findall("channel/item")) == 1
+
+
+def _image(fmt: str, size: tuple[int, int], mode: str = "RGB") -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new(mode, size, "red" if mode != "L" else 128).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+def test_user_cover_kept_converted_or_refused(tmp_path: Path) -> None:
+    from PIL import Image
+
+    good = tmp_path / "good.jpg"
+    good.write_bytes(_image("JPEG", (1400, 1400)))
+    show = Show(out_dir=tmp_path / "out", cover_image=good)
+    assert ensure_cover(show).read_bytes() == good.read_bytes()  # byte for byte
+
+    png = tmp_path / "big.png"
+    png.write_bytes(_image("PNG", (3200, 3200), "RGBA"))
+    cover = ensure_cover(Show(out_dir=tmp_path / "out", cover_image=png))
+    with Image.open(cover) as img:
+        assert (img.format, img.mode, img.size) == ("JPEG", "RGB", (3000, 3000))
+
+    for name, data, problem in (
+        ("wide.png", _image("PNG", (2000, 1400)), "square"),
+        ("small.jpg", _image("JPEG", (600, 600)), "1400-3000"),
+        ("cover.gif", _image("GIF", (1500, 1500), "L"), "JPEG or PNG"),
+        ("text.png", b"not an image", "not a JPEG or PNG"),
+    ):
+        bad = tmp_path / name
+        bad.write_bytes(data)
+        with pytest.raises(ConfigError, match=problem) as info:
+            ensure_cover(Show(out_dir=tmp_path / "out2", cover_image=bad))
+        assert str(bad) in str(info.value)
+
+
+def test_drawn_cover_follows_the_title(tmp_path: Path) -> None:
+    from PIL import Image
+
+    first = ensure_cover(Show(out_dir=tmp_path, title="One")).read_bytes()
+    again = ensure_cover(Show(out_dir=tmp_path, title="One")).read_bytes()
+    other = ensure_cover(Show(out_dir=tmp_path, title="Two")).read_bytes()
+    assert first == again != other
+    with Image.open(io.BytesIO(other)) as img:
+        assert (img.format, img.mode, img.size) == ("JPEG", "RGB", (3000, 3000))
