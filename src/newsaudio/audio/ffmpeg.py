@@ -14,8 +14,12 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsaudio.errors import AudioError
+
+if TYPE_CHECKING:
+    from newsaudio.models import Segment
 
 HOW_TO_GET = "install it with 'pip install imageio-ffmpeg' or your system's package manager"
 
@@ -78,3 +82,55 @@ def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) ->
         lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
         raise AudioError(f"{what}: ffmpeg failed: {lines[-1] if lines else proc.returncode}")
     return err
+
+
+def decode_file(path: Path, rate_hz: int, channels: int, *, max_ms: int | None = None) -> Segment:
+    """Decode any file ffmpeg reads to int16 PCM at ``rate_hz`` with ``channels`` channels.
+
+    This is how user jingles and music beds are read (never pydub's ``from_file``, which
+    needs ffprobe). ``max_ms`` stops decoding after that many milliseconds. Returns a
+    :class:`Segment` of shape ``(frames, channels)``. Raises AudioError naming ``path`` if
+    the file is missing or ffmpeg cannot decode it (or it holds no audio).
+    """
+    import numpy as np
+
+    from newsaudio.models import Segment
+
+    if not path.is_file():
+        raise AudioError(f"{path}: audio file not found")
+    limit = ["-t", f"{max_ms / 1000:.3f}"] if max_ms is not None else []
+    cmd = [
+        find_ffmpeg(),
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        *limit,
+        "-vn",
+        "-map",
+        "0:a:0",
+        "-f",
+        "s16le",
+        "-acodec",
+        "pcm_s16le",
+        "-ar",
+        str(rate_hz),
+        "-ac",
+        str(channels),
+        "-",
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AudioError(f"{path}: cannot run ffmpeg to decode it ({exc})") from exc
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in proc.stderr.decode("utf-8", "replace").splitlines()]
+        last = next((ln for ln in reversed(lines) if ln), f"exit {proc.returncode}")
+        raise AudioError(f"{path}: ffmpeg cannot decode it: {last}")
+    samples = np.frombuffer(proc.stdout, dtype="<i2")
+    samples = samples[: len(samples) - len(samples) % channels].astype(np.int16)
+    if not len(samples):
+        raise AudioError(f"{path}: contains no audio")
+    return Segment(samples.reshape(-1, channels), rate_hz)

@@ -31,7 +31,7 @@ from types import TracebackType
 
 from newsaudio.audio.ffmpeg import find_ffmpeg, run_ffmpeg
 from newsaudio.errors import AudioError
-from newsaudio.models import EncodedAudio, Loudness, Programme
+from newsaudio.models import EncodedAudio, Loudness, Programme, Segment
 
 TOLERANCE_LU = 0.5
 """How far from the target the result may be before another correction pass."""
@@ -165,6 +165,35 @@ def measure_file(path: Path) -> Loudness:
     err = run_ffmpeg(
         ["-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
         what=f"measuring loudness of {path.name}",
+    )
+    return parse_ebur128(err)
+
+
+def measure_segment(segment: Segment) -> Loudness:
+    """Integrated loudness, true peak and loudness range of an in-memory :class:`Segment`.
+
+    Used to loudness-match jingles and music beds to the speech. A segment shorter than
+    one 400 ms gating block (or silent) reports -70 LUFS. Raises AudioError if ffmpeg fails.
+    """
+    err = run_ffmpeg(
+        [
+            "-nostats",
+            "-f",
+            "s16le",
+            "-ar",
+            str(segment.sample_rate_hz),
+            "-ac",
+            str(segment.channels),
+            "-i",
+            "-",
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        what="measuring loudness",
+        stdin=segment.samples.astype("<i2", copy=False).tobytes(),
     )
     return parse_ebur128(err)
 

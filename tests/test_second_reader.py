@@ -1,0 +1,132 @@
+"""A second reader agrees: exiftool and eyeD3 read the tag; ffmpeg's demuxer (the one ffprobe
+uses; newsaudio ships no ffprobe) reads the chapters and duration.
+
+Debian: ``apt-get install libimage-exiftool-perl eyed3``. Each test skips, saying which tool
+is missing, when its reader is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newsaudio.audio.ffmpeg import find_ffmpeg
+from newsaudio.cli import cli
+from tests.conftest import EXAMPLE, cli_runner
+
+
+@pytest.fixture
+def episode(workdir: Path) -> dict[str, object]:
+    article = workdir / "story.txt"
+    article.write_text(
+        "Zoë’s café — “Morning” edition\n\n"
+        + EXAMPLE.read_text(encoding="utf-8").split("\n", 1)[1],
+        encoding="utf-8",
+    )
+    result = cli_runner().invoke(
+        cli,
+        [
+            "add",
+            str(article),
+            "--voice",
+            "fake",
+            "--out",
+            "show",
+            "--json",
+            "--base-url",
+            "https://pod.example.org/show",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    record: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    record["chapters"] = json.loads(
+        Path(str(record["transcript"]).removesuffix(".vtt") + ".chapters.json").read_text()
+    )["chapters"]
+    return record
+
+
+def test_exiftool_reads_title_artist_album_cover_and_podcast_frames(
+    episode: dict[str, object],
+) -> None:
+    if shutil.which("exiftool") is None:
+        pytest.skip("exiftool is not installed (Debian: apt-get install libimage-exiftool-perl)")
+    out = subprocess.run(
+        ["exiftool", "-j", "-G1", "-a", "-u", str(episode["path"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    tags = json.loads(out)[0]
+    assert tags["ID3v2_3:Title"] == episode["title"] == "Zoë’s café — “Morning” edition"
+    assert tags["ID3v2_3:Artist"] and tags["ID3v2_3:Album"]
+    assert tags["ID3v2_3:Genre"] == "Podcast"
+    assert tags["ID3v2_3:PictureMIMEType"] == "image/jpeg"
+    assert tags["ID3v2_3:PictureType"] == "Front Cover"
+    assert tags["ID3v2_3:PodcastID"] == episode["guid"]
+    assert tags["ID3v2_3:PodcastDescription"].startswith("The Harbour Library")
+    assert "ID3v2_3:Podcast" in tags  # PCST
+    # exiftool reads WFED as a URL frame; newsaudio writes the iTunes text layout (see tags.py)
+    assert "ID3v2_3:PodcastURL" in tags
+    assert str(tags["ID3v2_3:Length"]).startswith(f"{float(str(episode['duration_s'])):.3f}")
+
+
+def _eyed3_python() -> str | None:
+    script = shutil.which("eyeD3")
+    if script is None:
+        return None
+    first = Path(script).read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    return first[2:].strip().split()[0] if first.startswith("#!") else None
+
+
+def test_eyed3_reads_tag_chapters_and_podcast_frames(episode: dict[str, object]) -> None:
+    python = _eyed3_python()
+    if python is None:
+        pytest.skip("eyeD3 is not installed (Debian: apt-get install eyed3)")
+    cli_out = subprocess.run(
+        ["eyeD3", "-v", str(episode["path"])], capture_output=True, text=True, check=True
+    ).stdout
+    for frame in ("PCST", "WFED", "TGID", "TDES", "CTOC", "FRONT_COVER"):
+        assert frame in cli_out, frame
+    assert f"CHAP x {len(episode['chapters'])}" in cli_out  # type: ignore[arg-type]
+    probe = (
+        "import eyed3, json, sys\n"
+        "t = eyed3.load(sys.argv[1]).tag\n"
+        "print(json.dumps({'version': list(t.version), 'title': t.title, 'artist': t.artist,"
+        " 'album': t.album, 'images': [i.mime_type for i in t.images],"
+        " 'chapters': [[c.times.start, c.times.end, c.title] for c in t.chapters],"
+        " 'toc': [[x.toplevel, x.ordered, [i.decode() for i in x.child_ids]]"
+        " for x in t.table_of_contents],"
+        " 'wfed': t.frame_set[b'WFED'][0].text, 'tgid': t.frame_set[b'TGID'][0].text}))\n"
+    )
+    read = json.loads(
+        subprocess.run(
+            [python, "-c", probe, str(episode["path"])], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert read["version"] == [2, 3, 0]
+    assert read["title"] == episode["title"]
+    assert read["images"] == ["image/jpeg"]
+    assert read["wfed"] == "https://pod.example.org/show/feed.xml"
+    assert read["tgid"] == episode["guid"]
+    chapters = episode["chapters"]
+    assert [c[2] for c in read["chapters"]] == [c["title"] for c in chapters]  # type: ignore[attr-defined]
+    assert [c[0] for c in read["chapters"]] == [round(c["startTime"] * 1000) for c in chapters]  # type: ignore[attr-defined]
+    assert read["toc"][0][:2] == [True, True] and len(read["toc"][0][2]) == len(read["chapters"])
+
+
+def test_ffmpeg_demuxer_shows_chapters_in_order_and_duration(episode: dict[str, object]) -> None:
+    err = subprocess.run(
+        [find_ffmpeg(), "-hide_banner", "-i", str(episode["path"])], capture_output=True, text=True
+    ).stderr
+    starts = [float(x) for x in re.findall(r"Chapter #0:\d+: start ([\d.]+)", err)]
+    titles = re.findall(r"Chapter #0:\d+:.*\n\s+Metadata:\n\s+title\s+: (.*)", err)
+    chapters = episode["chapters"]
+    assert starts == [c["startTime"] for c in chapters]  # type: ignore[attr-defined]
+    assert titles == [c["title"] for c in chapters]  # type: ignore[attr-defined]
+    h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", err).groups()  # type: ignore[union-attr]
+    assert abs(int(h) * 3600 + int(m) * 60 + float(s) - float(str(episode["duration_s"]))) < 0.02
