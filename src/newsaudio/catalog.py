@@ -9,6 +9,7 @@ and migrated forward on open; a catalog from a newer newsaudio is refused, not d
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -19,6 +20,18 @@ from newsaudio.errors import PublishError
 from newsaudio.models import Episode, Loudness
 
 SCHEMA_VERSION = 1
+DEFAULT_LOCK_TIMEOUT_S = 60.0
+
+
+def lock_timeout_s() -> float:
+    """Seconds to wait for another process's catalog write lock: ``NEWSAUDIO_CATALOG_TIMEOUT``
+    if set to a positive number, else 60."""
+    try:
+        value = float(os.environ.get("NEWSAUDIO_CATALOG_TIMEOUT", ""))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT_S
+    return value if 0 < value < float("inf") else DEFAULT_LOCK_TIMEOUT_S
+
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -53,8 +66,10 @@ class Catalog:
     Raises PublishError for a corrupt, locked-for-too-long or future-version database.
     """
 
-    def __init__(self, path: Path, timeout_s: float = 60.0) -> None:
+    def __init__(self, path: Path, timeout_s: float | None = None) -> None:
         self.path = path
+        self.timeout_s = timeout_s if timeout_s is not None else lock_timeout_s()
+        timeout_s = self.timeout_s
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
@@ -89,14 +104,28 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """An immediate (write-locking) transaction, committed on success."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """An immediate (write-locking) transaction, committed on success.
+
+        Raises PublishError if another process holds the write lock for longer than the
+        busy timeout, or if the commit fails (disk full, I/O error).
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise PublishError(
+                f"{self.path}: catalog is locked by another process "
+                f"(waited {self.timeout_s:g} s; {exc})"
+            ) from exc
         try:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.db.execute("ROLLBACK")
+            raise PublishError(f"{self.path}: catalog cannot be written ({exc})") from exc
 
     def close(self) -> None:
         """Close the database."""

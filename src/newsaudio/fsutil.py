@@ -17,10 +17,38 @@ from pathlib import Path
 from newsaudio.errors import PublishError
 
 
+def _temp_dir(path: Path) -> Path:
+    """Folder for the temporary file of ``path``: the show's ``.newsaudio/work`` when
+    ``path`` is in a show (its folder, ``episodes/`` or ``.newsaudio/``), so that no
+    temporary file ever shows in the published tree, even after kill -9 (the next run
+    sweeps files of dead processes); else ``path``'s own folder."""
+    for parent in (path.parent, path.parent.parent):
+        state = parent if parent.name == ".newsaudio" else parent / ".newsaudio"
+        if state.is_dir():
+            return state / "work"
+    return path.parent
+
+
+def _mkstemp(path: Path) -> tuple[int, str]:
+    folder = _temp_dir(path)
+    for _attempt in range(3):  # another run may remove an empty work folder meanwhile
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return tempfile.mkstemp(
+                dir=folder, prefix=f"{os.getpid()}-.{path.name}.", suffix=".tmp"
+            )
+        except FileNotFoundError:
+            continue
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically. Raises PublishError on failure (ENOSPC...)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _mkstemp(path)
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

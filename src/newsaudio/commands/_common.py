@@ -14,6 +14,8 @@ def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], N
     state: dict[str, Any] = {}
 
     def update(done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return  # no bar in logs and pipes: stderr stays one line per problem
         bar = state.get("bar")
         if bar is None:
             bar = click.progressbar(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import importlib
+import stat
 import sys
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -21,8 +22,14 @@ from typing import BinaryIO, Protocol
 from newsaudio.errors import InputError
 from newsaudio.models import Article
 
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
-"""Largest article file read, in bytes (64 MiB): anything larger is not an article."""
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+"""Largest article file read, in bytes (16 MiB): a saved news page with inline images stays
+well below it; anything larger is not an article. Sources are read up to this cap plus one
+byte, never further, so an endless source (``/dev/zero``, a pipe) cannot exhaust memory."""
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""Most characters of text (headline and blocks) an article may hold, about 17 hours of
+speech; longer texts are refused before any work starts."""
 
 
 class Loader(Protocol):
@@ -62,7 +69,8 @@ def loader_names() -> list[str]:
 def read_source(source: str, stdin: BinaryIO | None = None) -> bytes:
     """Read the raw bytes of ``source``: a file path, or ``-`` for standard input.
 
-    Raises InputError for a missing path, a directory, an unreadable or oversized file.
+    Raises InputError for a missing path, a directory, a pipe or device (anything but a
+    regular file), an unreadable file, or more than :data:`MAX_SOURCE_BYTES`.
     """
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
@@ -71,23 +79,37 @@ def read_source(source: str, stdin: BinaryIO | None = None) -> bytes:
             raise InputError("<stdin>", f"larger than {MAX_SOURCE_BYTES // 2**20} MiB")
         return data
     path = Path(source)
-    if not path.exists():
-        raise InputError(source, "no such file")
-    if path.is_dir():
-        raise InputError(source, "is a directory, not an article file")
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise InputError(
-                source,
-                f"is {size / 2**20:.0f} MiB; articles larger than "
-                f"{MAX_SOURCE_BYTES // 2**20} MiB are refused",
-            )
-        return path.read_bytes()
+        st = path.stat()
+    except FileNotFoundError:
+        what = "a broken symbolic link" if path.is_symlink() else "no such file"
+        raise InputError(source, what) from None
+    except OSError as exc:  # ELOOP (symbolic link loop), ENAMETOOLONG, EACCES on a folder
+        raise InputError(source, f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(source, "is a directory, not an article file")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a named pipe" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+        raise InputError(source, f"is {kind}, not a regular file; use - to read standard input")
+    if st.st_size > MAX_SOURCE_BYTES:
+        raise InputError(source, _too_large(st.st_size))
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_SOURCE_BYTES + 1)
     except PermissionError:
         raise InputError(source, "permission denied") from None
     except OSError as exc:
-        raise InputError(source, f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputError(source, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_SOURCE_BYTES:  # the file grew after stat()
+        raise InputError(source, _too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"is {size / 2**20:.0f} MiB; articles larger than "
+        f"{MAX_SOURCE_BYTES // 2**20} MiB are refused"
+    )
 
 
 _BINARY_MAGIC = (
@@ -177,10 +199,29 @@ def load(source: str, stdin: BinaryIO | None = None) -> Article:
     if is_url(source):
         from newsaudio.loaders.url import load_url
 
-        return load_url(source)
+        return check_length(load_url(source))
     data = read_source(source, stdin)
     text = decode_text(data, source)
     loader = choose_loader(source, text)
-    return loader.load(
-        text, source="<stdin>" if source == "-" else source, source_key=source_key_for(source, text)
+    return check_length(
+        loader.load(
+            text,
+            source="<stdin>" if source == "-" else source,
+            source_key=source_key_for(source, text),
+        )
     )
+
+
+def check_length(article: Article) -> Article:
+    """Return ``article`` if it holds at most :data:`MAX_ARTICLE_CHARS` characters of text.
+
+    Raises InputError naming the source otherwise (such a text is a book or a data dump).
+    """
+    chars = len(article.title) + sum(len(block.text) for block in article.blocks)
+    if chars > MAX_ARTICLE_CHARS:
+        raise InputError(
+            article.source,
+            f"has {chars:,} characters of text; articles longer than "
+            f"{MAX_ARTICLE_CHARS:,} characters are refused",
+        )
+    return article

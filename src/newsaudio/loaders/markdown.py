@@ -46,8 +46,10 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
         if not sm or line[:1].isspace():
             continue
         value = sm.group(2)
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
+        if len(value) >= 2 and value[0] == value[-1] == "'":
+            value = value[1:-1].replace("''", "'")  # YAML: '' is a quote inside '...'
+        elif len(value) >= 2 and value[0] == value[-1] == '"':
+            value = re.sub(r'\\(["\\])', r"\1", value[1:-1])  # \" and \\ inside "..."
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
         if value and value not in ("|", ">", "[]", "{}"):

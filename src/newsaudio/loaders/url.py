@@ -2,8 +2,8 @@
 
 Fetching (requests, streaming) is bounded in every direction (:class:`FetchLimits`):
 
-* connect and read timeouts, plus a total deadline for the body, so a server that drips
-  bytes cannot hold a run forever;
+* connect and read timeouts, plus a total deadline for the body (60 s, or
+  ``NEWSAUDIO_FETCH_TIMEOUT`` seconds), so a server that drips bytes cannot hold a run forever;
 * a size cap (10 MiB by default): a larger ``Content-Length`` is refused before reading,
   and the cap is enforced while streaming when the server does not say or lies;
 * at most 5 redirects, each only to ``http``/``https`` (never ``file:``, ``ftp:``,
@@ -20,14 +20,16 @@ status, timeout, too large, redirect loop, refused scheme, not a web page.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsaudio import __version__
-from newsaudio.errors import InputError
+from newsaudio.errors import ConfigError, InputError
 from newsaudio.models import Article
 
 _LOGGER = logging.getLogger(__name__)
@@ -50,6 +52,29 @@ class FetchLimits:
     total_timeout_s: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> FetchLimits:
+        """The default limits, with the total deadline (seconds) taken from
+        ``NEWSAUDIO_FETCH_TIMEOUT`` when set (connect and read timeouts never exceed it).
+
+        Raises ConfigError if the variable is not a positive number.
+        """
+        value = (os.environ if env is None else env).get("NEWSAUDIO_FETCH_TIMEOUT", "").strip()
+        if not value:
+            return cls()
+        try:
+            total = float(value)
+        except ValueError:
+            total = -1.0
+        if not 0 < total < float("inf"):
+            raise ConfigError(f"NEWSAUDIO_FETCH_TIMEOUT={value}: not a positive number of seconds")
+        base = cls()
+        return cls(
+            connect_timeout_s=min(base.connect_timeout_s, total),
+            read_timeout_s=min(base.read_timeout_s, total),
+            total_timeout_s=total,
+        )
 
 
 @dataclass(frozen=True)
@@ -114,7 +139,7 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
     import requests
     import urllib3
 
-    limits = limits or FetchLimits()
+    limits = limits or FetchLimits.from_env()
     _check_scheme(url, url, redirected=False)
     started = time.monotonic()
     seen = {url}

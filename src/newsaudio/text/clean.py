@@ -16,12 +16,16 @@ with nothing speakable in them (separators such as ``* * *``, lone dots, emoji-o
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
+from newsaudio.errors import InputError
 from newsaudio.models import Article, Block
+
+_LOG = logging.getLogger(__name__)
 
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
@@ -62,11 +66,40 @@ def collapse_spaces(text: str) -> str:
     return _SPACE_RUN.sub(" ", text).strip()
 
 
+MAX_WORD_CHARS = 64
+"""Longest run of letters and digits spoken as a word; Germany's longest dictionary word has
+63 letters. Longer runs are base64, hashes, or keyboard mashing: no voice can read them."""
+
+_LONG_RUN = re.compile(rf"\w{{{MAX_WORD_CHARS + 1},}}")
+# Scripts written without spaces between words (Thai, Lao, Tibetan, Myanmar, Khmer, CJK):
+# a long run of them is a sentence, not a word.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
+def _overlong_runs(text: str) -> list[int]:
+    """Lengths of the runs of more than :data:`MAX_WORD_CHARS` letters/digits in ``text``
+    (outside unspaced scripts)."""
+    if len(text) <= MAX_WORD_CHARS:
+        return []
+    return [len(m.group()) for m in _LONG_RUN.finditer(text) if not _UNSPACED.search(m.group())]
+
+
+def drop_overlong_words(text: str) -> str:
+    """Drop each space-separated token holding a run of more than :data:`MAX_WORD_CHARS`
+    letters/digits (outside unspaced scripts): no voice can read it."""
+    if not _overlong_runs(text):
+        return text
+    return " ".join(token for token in text.split(" ") if not _overlong_runs(token))
+
+
 TEXT_RULES: list[Callable[[str], str]] = [
     decode_entities,
     plain_spaces,
     drop_invisible,
     collapse_spaces,
+    drop_overlong_words,
 ]
 """Rules applied, in order, to every block's text."""
 
@@ -357,12 +390,17 @@ def clean_article(article: Article) -> Article:
     """Return ``article`` with every block cleaned and boilerplate or empty blocks removed.
 
     The title is cleaned with the same :data:`TEXT_RULES`; paragraphs also get
-    :data:`PARAGRAPH_RULES` (and the first one :data:`FIRST_PARAGRAPH_RULES`). Raises
-    nothing.
+    :data:`PARAGRAPH_RULES` (and the first one :data:`FIRST_PARAGRAPH_RULES`). Each word
+    dropped by :func:`drop_overlong_words` is logged as a warning naming the source.
+
+    Raises InputError if the article had words but all of them were such unreadable ones
+    (an article left with no words is an error, not a silent episode).
     """
+    dropped: list[int] = []
     blocks: list[Block] = []
     first_paragraph = True
     for block in article.blocks:
+        dropped += _overlong_runs(block.text)
         text = clean_text(block.text)
         if not has_words(text) or is_boilerplate(text):
             continue
@@ -373,6 +411,20 @@ def clean_article(article: Article) -> Article:
             first_paragraph = False
         blocks.append(replace(block, text=text))
     byline = clean_text(article.byline) if article.byline else None
-    return replace(
-        article, title=clean_text(article.title), blocks=tuple(blocks), byline=byline or None
-    )
+    dropped += _overlong_runs(article.title)
+    title = clean_text(article.title)
+    if dropped and not blocks and not has_words(title):
+        raise InputError(
+            article.source,
+            f"has no words to read: its only text is a {max(dropped):,}-character word "
+            f"(no voice reads words longer than {MAX_WORD_CHARS} characters)",
+        )
+    for length in dropped:
+        _LOG.warning(
+            "warning: %s: dropped a %d-character word that no voice can read "
+            "(longer than %d characters)",
+            article.source,
+            length,
+            MAX_WORD_CHARS,
+        )
+    return replace(article, title=title, blocks=tuple(blocks), byline=byline or None)
