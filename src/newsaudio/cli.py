@@ -9,6 +9,8 @@ anything else is reported as an internal error in one line (``--traceback`` show
 from __future__ import annotations
 
 import importlib
+import logging
+import sys
 from typing import Any
 
 import click
@@ -16,7 +18,9 @@ import click
 from newsaudio import __version__
 from newsaudio.errors import ExitStatus, NewsaudioError
 
-COMMANDS: tuple[str, ...] = ("add",)
+COMMANDS: tuple[str, ...] = (
+    "add", "normalize", "init", "list", "remove", "feed", "serve", "inspect", "voices", "cache",
+)  # fmt: skip
 """Command modules in :mod:`newsaudio.commands`; each defines a click command of that name
 (heavy imports happen inside the command functions, so ``--help`` stays instant)."""
 
@@ -53,7 +57,8 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsaudio")
 @click.option("--traceback", is_flag=True, help="Show Python tracebacks (for bug reports).")
-def cli(traceback: bool) -> None:
+@click.option("-v", "--verbose", count=True, help="Log each stage on stderr (-vv for debug).")
+def cli(traceback: bool, verbose: int) -> None:
     """Turn news articles into a podcast.
 
     Each article becomes a tagged, loudness-normalized MP3 episode in a podcast feed
@@ -67,6 +72,12 @@ def cli(traceback: bool) -> None:
     """
     global _TRACEBACK
     _TRACEBACK = traceback
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="newsaudio: %(message)s",
+            stream=sys.stderr,
+        )
 
 
 for _name in COMMANDS:

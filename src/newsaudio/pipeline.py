@@ -16,6 +16,7 @@ model intact, the article readable and non-empty.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import uuid
@@ -27,7 +28,7 @@ from pathlib import Path
 from newsaudio import captions
 from newsaudio.audio import jingle
 from newsaudio.audio.assemble import assemble
-from newsaudio.audio.ffmpeg import check_ffmpeg
+from newsaudio.audio.ffmpeg import check_ffmpeg, decode_file
 from newsaudio.audio.master import LoudnessMeter, MasterSettings, encode
 from newsaudio.config import Show
 from newsaudio.cover import thumbnail
@@ -39,20 +40,26 @@ from newsaudio.tags import TagInfo, write_tags
 from newsaudio.text.clean import clean_article
 from newsaudio.text.lexicon import Lexicon
 from newsaudio.text.prepare import prepare
-from newsaudio.tts.base import DEFAULT_VOICE, Engine, create_engine, get_voice
+from newsaudio.tts.base import Engine, create_engine, get_voice, voice_for_language
 from newsaudio.tts.cache import SegmentCache
-from newsaudio.tts.speak import ProgressCallback, speak
+from newsaudio.tts.speak import ProgressCallback, SpeakStats, speak
 
 SUMMARY_CHARS = 600
+
+_LOG = logging.getLogger(__name__)
+MAX_JINGLE_MS = 60_000  # user jingles and music beds are decoded up to this length
 
 
 @dataclass(frozen=True)
 class AddOptions:
     """Per-run settings of ``newsaudio add``."""
 
-    voice: str = DEFAULT_VOICE
+    voice: str | None = None  # None: the default voice, or one that speaks the article's language
     cache_dir: Path | None = None
     jingles: bool = True
+    intro: Path | None = None  # user intro jingle (any format ffmpeg reads); None = default
+    outro: Path | None = None  # user outro jingle; None = default
+    music_bed: Path | None = None  # music under the spoken headline, ducked under speech
     master: MasterSettings = field(default_factory=MasterSettings)
     lexicon: Lexicon | None = None
 
@@ -66,6 +73,9 @@ class Result:
     url: str
     spoken_text: str
     script: Script
+    synthesized: int = 0  # chunks synthesized in this run
+    cached: int = 0  # chunks served from the segment cache
+    fallback_chunks: tuple[int, ...] = ()  # 1-based chunks spoken by the fallback voice
 
 
 def summary(article: Article, limit: int = SUMMARY_CHARS) -> str:
@@ -100,6 +110,13 @@ class Runtime:
             self._engines[voice_name] = create_engine(get_voice(voice_name))
         return self._engines[voice_name]
 
+    def fallback_engine(self, voice_name: str) -> Engine | None:
+        """The engine of the fallback voice named by ``voice_name``'s profile, if any."""
+        fallback = get_voice(voice_name).fallback
+        if fallback is None or fallback == voice_name:
+            return None
+        return self.engine(fallback)
+
     def jingle(self, which: str) -> Segment:
         """The default intro or outro (generated once, then served from the segment cache)."""
         if which not in self._jingles:
@@ -123,7 +140,11 @@ def _clear_stale_work(work_root: Path) -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:  # a temporary file of fsutil.atomic_write_bytes
+                with contextlib.suppress(OSError):
+                    folder.unlink()
         except PermissionError:
             pass
 
@@ -149,9 +170,27 @@ def add(
     progress: ProgressCallback | None = None,
 ) -> Result:
     """Make and publish one episode from ``source``. Raises a NewsaudioError subclass."""
+    _LOG.info("stage check: ffmpeg and voice")
     check_ffmpeg()
-    engine = runtime.engine(options.voice)
+    s = options.master
+    user_jingles = {
+        which: decode_file(path, s.sample_rate_hz, s.channels, max_ms=MAX_JINGLE_MS)
+        for which, path in (("intro", options.intro), ("outro", options.outro))
+        if path is not None and options.jingles
+    }
+    bed = (
+        decode_file(options.music_bed, s.sample_rate_hz, s.channels, max_ms=MAX_JINGLE_MS)
+        if options.music_bed is not None
+        else None
+    )
+    if options.voice is not None:
+        get_voice(options.voice)  # an unknown name fails before the article is read
+    _LOG.info("stage load: %s", source)
     article = load_article(source)
+    voice_name = voice_for_language(article.language, options.voice).name
+    engine = runtime.engine(voice_name)
+    fallback = runtime.fallback_engine(voice_name)
+    stats = SpeakStats()
     script = prepare(article, max_chars=engine.max_chars, lexicon=options.lexicon)
 
     work_root = show.state_dir / "work"
@@ -163,22 +202,26 @@ def add(
         ) from exc
     _clear_stale_work(work_root)
     work = work_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    work.mkdir()
+    work.mkdir(parents=True)  # parents: a concurrent run may just have removed work_root
     try:
-        s = options.master
-        intro = runtime.jingle("intro") if options.jingles else None
-        outro = runtime.jingle("outro") if options.jingles else None
+        intro = user_jingles.get("intro") or runtime.jingle("intro") if options.jingles else None
+        outro = user_jingles.get("outro") or runtime.jingle("outro") if options.jingles else None
+        _LOG.info("stage synthesis: %d utterances", len(script.utterances))
         with LoudnessMeter(s.sample_rate_hz, s.channels) as meter:
             programme = assemble(
-                speak(script, engine, runtime.cache, progress),
+                speak(
+                    script, engine, runtime.cache, progress, fallback=fallback, stats=stats
+                ),
                 work / "programme.pcm",
                 rate_hz=s.sample_rate_hz,
                 channels=s.channels,
                 intro=intro,
                 outro=outro,
+                bed=bed,
                 sinks=[meter.feed],
             )
             measured = meter.result()
+        _LOG.info("stage encode: measured %.1f LUFS", measured.integrated_lufs)
         encoded = encode(programme, measured, work / "episode.mp3", s)
         (work / "programme.pcm").unlink()
 
@@ -189,6 +232,7 @@ def add(
         cover = ensure_cover(show)
         timeline = programme.timeline
         transcript = captions.to_text(timeline)
+        _LOG.info("stage tag: %s", encoded.path.name)
         write_tags(
             encoded.path,
             TagInfo(
@@ -217,7 +261,7 @@ def add(
             duration_ms=encoded.duration_ms,
             bytes=0,
             loudness=encoded.loudness,
-            voice=options.voice,
+            voice=voice_name,
             language=article.language,
             author=author,
             link=article.source_url,
@@ -230,11 +274,25 @@ def add(
             ".chapters.json": captions.to_chapters_json(timeline, article.title),
             ".txt": transcript,
         }
+        _LOG.info("stage publish: %s", draft.slug)
         episode = publish(show, draft, encoded.path, sidecars, now)
+    except OSError as exc:  # ENOSPC, EROFS, EIO while writing work files: the show is untouched
+        raise PublishError(
+            f"{show.out_dir}: cannot write the episode ({exc.strerror or exc})"
+        ) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(OSError):
             work_root.rmdir()
     path = show.episodes_dir / episode.file_name
     spoken = " ".join(u.spoken for u in script.utterances)
-    return Result(episode, path, show.episode_url(episode.file_name), spoken, script)
+    return Result(
+        episode,
+        path,
+        show.episode_url(episode.file_name),
+        spoken,
+        script,
+        synthesized=stats.synthesized,
+        cached=stats.cached,
+        fallback_chunks=tuple(stats.fallback_chunks),
+    )

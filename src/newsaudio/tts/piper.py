@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import multiprocessing
+import os
 import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from newsaudio.errors import SynthesisError, VoiceError
+from newsaudio.errors import ConfigError, SynthesisError, VoiceError
 from newsaudio.models import Segment
 from newsaudio.tts.base import Voice
 
@@ -80,15 +85,113 @@ def _cached_md5(path: str, size: int, mtime_ns: int) -> str:
 _LOAD_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True)
+class PiperSettings:
+    """How Piper uses the CPU.
+
+    ``workers``: 1 synthesizes in this process; N > 1 starts N worker processes, each with
+    its own copy of the model (about 150 MB resident each), and keeps N chunks in flight.
+    Default: one worker per core, at most 2. ``threads``: onnxruntime intra-op threads per
+    model (0 = 1 per worker process, or onnxruntime's default of one per core when there is
+    a single process). Environment: ``NEWSAUDIO_PIPER_WORKERS``, ``NEWSAUDIO_PIPER_THREADS``.
+
+    Measured on the 2-core target, under load (benchmarks/bench_tts.py): onnxruntime's threads spin
+    while they wait and spend about 45 % more CPU than one thread for the same audio, and
+    gain little; two single-threaded worker processes spread independent sentences over both
+    cores, and made ``newsaudio add`` on the seed article the fastest of the modes tried.
+    """
+
+    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    threads: int = 0
+
+    @classmethod
+    def from_env(cls) -> PiperSettings:
+        """Defaults overridden by the environment. Raises ConfigError for a bad value."""
+        values: dict[str, int] = {}
+        for key, minimum in (("workers", 1), ("threads", 0)):
+            name = f"NEWSAUDIO_PIPER_{key.upper()}"
+            raw = os.environ.get(name)
+            if raw is None:
+                continue
+            if not raw.strip().isdigit() or int(raw) < minimum:
+                raise ConfigError(f"{name}={raw!r}: must be a whole number >= {minimum}")
+            values[key] = int(raw)
+        return cls(**values)
+
+
 @functools.lru_cache(maxsize=4)
-def _load_voice(model: str, config: str) -> Any:
-    """Load a Piper model once per process (keyed by path)."""
+def _load_voice(model: str, config: str, threads: int = 0) -> Any:
+    """Load a Piper model once per process (keyed by path and thread count)."""
     from piper import PiperVoice
 
     try:
-        return PiperVoice.load(model, config_path=config)
+        voice = PiperVoice.load(model, config_path=config)
+        if threads:
+            import onnxruntime  # type: ignore[import-untyped]
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            voice.session = onnxruntime.InferenceSession(
+                model, sess_options=options, providers=["CPUExecutionProvider"]
+            )
     except Exception as exc:  # onnxruntime / JSON errors: a corrupt or foreign model
         raise VoiceError(f"cannot load Piper model {model}: {exc}") from exc
+    return voice
+
+
+def _speak(piper: Any, text: str, speaker: int | None, length_scale: float | None) -> Any:
+    """int16 samples of ``text`` (1-D array) from a loaded PiperVoice."""
+    from piper import SynthesisConfig
+
+    config = SynthesisConfig(speaker_id=speaker, length_scale=length_scale)
+    arrays = [c.audio_int16_array for c in piper.synthesize(text, syn_config=config)]
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int16)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(model: str, config: str, threads: int) -> None:
+    parent = os.getppid()
+
+    def watch_parent() -> None:  # a parent killed with SIGKILL must not leave workers behind
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, daemon=True, name="watch-parent").start()
+    try:
+        _WORKER["voice"] = _load_voice(model, config, threads)
+    except VoiceError as exc:  # kept for _worker_speak: a dying initializer breaks the pool
+        _WORKER["error"] = str(exc)
+
+
+def _worker_ready() -> bool:
+    return "voice" in _WORKER
+
+
+def _worker_speak(text: str, speaker: int | None, length_scale: float | None) -> Any:
+    if "error" in _WORKER:
+        raise VoiceError(_WORKER["error"])
+    return _speak(_WORKER["voice"], text, speaker, length_scale)
+
+
+_POOLS: dict[tuple[str, str, int, int], ProcessPoolExecutor] = {}
+
+
+def _pool(model: str, config: str, workers: int, threads: int) -> ProcessPoolExecutor:
+    """The worker processes for one model (started once per process, spawn start method)."""
+    key = (model, config, workers, threads)
+    with _LOAD_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(model, config, threads),
+            )
+        return _POOLS[key]
 
 
 class PiperEngine:
@@ -105,19 +208,68 @@ class PiperEngine:
             str(self.model_path), self.model_path.stat().st_size, self.model_path.stat().st_mtime_ns
         )
         self._piper: Any = None
+        self._synth_lock = threading.Lock()
+        self.settings = PiperSettings.from_env()
+        self._config = self._read_config()
+        self._check_speaker()
+        if self.settings.workers > 1:
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        """Start the worker processes now, so their model loads overlap the work before
+        synthesis (reading the article, preparing the script)."""
+        pool = _pool(
+            str(self.model_path), str(self.config_path), self.settings.workers,
+            self.settings.threads or 1,
+        )  # fmt: skip
+        for _ in range(self.settings.workers):
+            pool.submit(_worker_ready)
+
+    @property
+    def concurrency(self) -> int:
+        """Chunks in flight: the number of worker processes (1 = in this process)."""
+        return self.settings.workers
+
+    def _read_config(self) -> dict[str, Any]:
+        import json
+
+        try:
+            config: dict[str, Any] = json.loads(self.config_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise VoiceError(f"voice {self.voice.name!r}: unreadable {self.config_path}") from exc
+        return config
+
+    def _check_speaker(self) -> None:
+        """Refuse a speaker id the model does not have (read from its ``.onnx.json``)."""
+        speaker = self.voice.speaker
+        if speaker is None:
+            return
+        count = int(self._config.get("num_speakers") or 1)
+        if count <= 1:
+            raise VoiceError(
+                f"voice {self.voice.name!r}: speaker = {speaker}, but {self.model_path.name} "
+                "has a single speaker; remove the speaker key"
+            )
+        if not 0 <= speaker < count:
+            raise VoiceError(
+                f"voice {self.voice.name!r}: speaker = {speaker}, but {self.model_path.name} "
+                f"has speakers 0-{count - 1}"
+            )
 
     @property
     def piper_voice(self) -> Any:
         """The loaded PiperVoice (loaded on first use, once per process)."""
         if self._piper is None:
             with _LOAD_LOCK:
-                self._piper = _load_voice(str(self.model_path), str(self.config_path))
+                self._piper = _load_voice(
+                    str(self.model_path), str(self.config_path), self.settings.threads
+                )
         return self._piper
 
     @property
     def sample_rate_hz(self) -> int:
         """The model's output sample rate in Hz (22050 for medium voices)."""
-        return int(self.piper_voice.config.sample_rate)
+        return int((self._config.get("audio") or {}).get("sample_rate", 22050))
 
     def identity(self) -> str:
         """Engine, piper-tts version, model MD5, speaker and speed."""
@@ -129,20 +281,33 @@ class PiperEngine:
         )
 
     def synthesize(self, text: str) -> Segment:
-        """Speak ``text`` with Piper; returns mono int16 PCM at the model's rate."""
-        from piper import SynthesisConfig
+        """Speak ``text`` with Piper; returns mono int16 PCM at the model's rate.
 
-        piper = self.piper_voice
-        config = SynthesisConfig(
-            speaker_id=self.voice.speaker,
-            length_scale=(1.0 / self.voice.speed) if self.voice.speed else None,
-        )
+        ``speed`` divides the model's own length scale. Thread-safe; with worker processes
+        the chunk is spoken in one of them. Raises SynthesisError if Piper fails.
+        """
+        base_scale = float((self._config.get("inference") or {}).get("length_scale", 1.0))
+        length_scale = base_scale / self.voice.speed if self.voice.speed else None
+        rate_hz = int((self._config.get("audio") or {}).get("sample_rate", 22050))
         try:
-            arrays = [c.audio_int16_array for c in piper.synthesize(text, syn_config=config)]
+            if self.settings.workers > 1:
+                pool = _pool(
+                    str(self.model_path),
+                    str(self.config_path),
+                    self.settings.workers,
+                    self.settings.threads or 1,
+                )
+                samples = pool.submit(_worker_speak, text, self.voice.speaker, length_scale)
+                array = samples.result()
+            else:
+                piper = self.piper_voice
+                with self._synth_lock:
+                    array = _speak(piper, text, self.voice.speaker, length_scale)
+        except VoiceError:
+            raise
         except Exception as exc:
             raise SynthesisError(f"piper failed on {text[:60]!r}: {exc}") from exc
-        samples = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int16)
-        return Segment(samples.reshape(-1, 1), int(piper.config.sample_rate))
+        return Segment(np.asarray(array, dtype=np.int16).reshape(-1, 1), rate_hz)
 
 
 def create(voice: Voice) -> PiperEngine:

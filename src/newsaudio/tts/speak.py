@@ -2,20 +2,67 @@
 
 Segments are yielded in script order as soon as each is ready, so assembly can stream them.
 Every synthesized segment is stored in the cache before it is yielded: a run killed at any
-moment resumes with only the missing chunks.
+moment resumes with only the missing chunks. An engine with a ``concurrency`` attribute
+above 1 (gTTS: requests in flight; Piper with worker processes) gets that many chunks in
+flight at once, with at most twice that many finished segments waiting in memory.
+
+A chunk the engine fails on for good is spoken by the ``fallback`` engine when there is one
+(logged, and listed in :attr:`SpeakStats.fallback_chunks`); otherwise speaking stops with a
+SynthesisError naming the chunk index.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
-from newsaudio.errors import NewsaudioError, SynthesisError
+from newsaudio.errors import NewsaudioError, SynthesisError, VoiceError
 from newsaudio.models import Script, Segment, Utterance
 from newsaudio.tts.base import Engine
 from newsaudio.tts.cache import SegmentCache
 
+_LOGGER = logging.getLogger(__name__)
+
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after every utterance."""
+
+
+@dataclass
+class SpeakStats:
+    """What speaking a script took: chunks synthesized now, chunks served from the cache,
+    and the 1-based indices of chunks spoken by the fallback voice."""
+
+    synthesized: int = 0
+    cached: int = 0
+    fallback_chunks: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, what: str, index: int = 0) -> None:
+        """Record one chunk: ``what`` is ``synthesized``, ``cached`` or ``fallback``."""
+        with self._lock:
+            if what == "fallback":
+                self.fallback_chunks.append(index)
+                self.fallback_chunks.sort()
+            else:
+                setattr(self, what, getattr(self, what) + 1)
+
+
+def _voice_name(engine: Engine) -> str:
+    voice = getattr(engine, "voice", None)
+    return str(getattr(voice, "name", engine.name))
+
+
+def _through_cache(engine: Engine, identity: str, cache: SegmentCache, text: str) -> Segment:
+    key = cache.key(identity, text)
+    segment = cache.get(key)
+    if segment is None:
+        segment = engine.synthesize(text)
+        cache.put(key, segment)
+    return segment
 
 
 def speak(
@@ -23,22 +70,83 @@ def speak(
     engine: Engine,
     cache: SegmentCache,
     progress: ProgressCallback | None = None,
+    *,
+    fallback: Engine | None = None,
+    stats: SpeakStats | None = None,
+    workers: int | None = None,
 ) -> Iterator[tuple[Utterance, Segment]]:
     """Yield ``(utterance, segment)`` for every utterance of ``script``, in order.
 
-    Raises SynthesisError naming the chunk index when the engine fails.
+    ``workers`` (default: the engine's ``concurrency``, else 1) chunks are synthesized at
+    once. Raises SynthesisError naming the chunk index (1-based) when the engine fails and
+    there is no fallback (or the fallback fails too).
     """
     identity = engine.identity()
-    total = len(script.utterances)
-    for index, utterance in enumerate(script.utterances):
-        key = cache.key(identity, utterance.spoken)
+    utterances = script.utterances
+    total = len(utterances)
+    stats = stats if stats is not None else SpeakStats()
+    workers = max(1, workers or int(getattr(engine, "concurrency", 1)))
+
+    failed: list[SynthesisError] = []  # the first chunk that failed for good stops the rest
+
+    def produce(index: int) -> Segment:
+        if failed:
+            raise failed[0]
+        text = utterances[index].spoken
+        key = cache.key(identity, text)
         segment = cache.get(key)
-        if segment is None:
+        if segment is not None:
+            stats.count("cached")
+            return segment
+        try:
+            segment = engine.synthesize(text)
+        except NewsaudioError as exc:
+            if fallback is None and isinstance(exc, VoiceError):
+                raise  # a model that cannot load is the voice's fault, not the chunk's
+            if fallback is None:
+                error = SynthesisError(f"chunk {index + 1} of {total}: {exc}")
+                failed.append(error)
+                raise error from exc
+            _LOGGER.warning(
+                "chunk %d of %d: %s; speaking it with the fallback voice %r",
+                index + 1, total, exc, _voice_name(fallback),
+            )  # fmt: skip
             try:
-                segment = engine.synthesize(utterance.spoken)
-            except NewsaudioError as exc:
-                raise SynthesisError(f"chunk {index + 1} of {total}: {exc}") from exc
-            cache.put(key, segment)
-        if progress is not None:
-            progress(index + 1, total)
-        yield utterance, segment
+                segment = _through_cache(fallback, fallback.identity(), cache, text)
+            except NewsaudioError as exc2:
+                error = SynthesisError(
+                    f"chunk {index + 1} of {total}: {exc}; the fallback voice failed too: {exc2}"
+                )
+                failed.append(error)
+                raise error from exc2
+            stats.count("fallback", index + 1)
+            return segment
+        cache.put(key, segment)
+        stats.count("synthesized")
+        return segment
+
+    if workers == 1 or total <= 1:
+        for index, utterance in enumerate(utterances):
+            segment = produce(index)
+            if progress is not None:
+                progress(index + 1, total)
+            yield utterance, segment
+        return
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak")
+    pending: deque[Future[Segment]] = deque()
+    window = 2 * workers
+    submitted = 0
+    try:
+        for index, utterance in enumerate(utterances):
+            while submitted < total and len(pending) < window:
+                pending.append(pool.submit(produce, submitted))
+                submitted += 1
+            segment = pending.popleft().result()
+            if progress is not None:
+                progress(index + 1, total)
+            yield utterance, segment
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
