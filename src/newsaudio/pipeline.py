@@ -16,6 +16,7 @@ model intact, the article readable and non-empty.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -29,7 +30,8 @@ from newsaudio import captions
 from newsaudio.audio import jingle
 from newsaudio.audio.assemble import assemble
 from newsaudio.audio.ffmpeg import check_ffmpeg, decode_file
-from newsaudio.audio.master import LoudnessMeter, MasterSettings, encode
+from newsaudio.audio.master import MasterSettings, StreamingMaster
+from newsaudio.audio.rendition import RenditionCache, rendition_key
 from newsaudio.config import Show
 from newsaudio.cover import thumbnail
 from newsaudio.errors import InputError, PublishError
@@ -149,6 +151,14 @@ def _clear_stale_work(work_root: Path) -> None:
             pass
 
 
+def _segment_id(segment: Segment | None) -> str:
+    """A short identity of a jingle or music bed for the rendition key."""
+    if segment is None:
+        return "-"
+    digest = hashlib.sha256(segment.samples.tobytes()).hexdigest()
+    return f"{segment.sample_rate_hz}/{segment.channels}/{digest}"
+
+
 def load_article(source: str) -> Article:
     """Load and clean ``source``. Raises InputError if nothing speakable is left."""
     article = clean_article(load(source))
@@ -206,31 +216,47 @@ def add(
     try:
         intro = user_jingles.get("intro") or runtime.jingle("intro") if options.jingles else None
         outro = user_jingles.get("outro") or runtime.jingle("outro") if options.jingles else None
-        _LOG.info("stage synthesis: %d utterances", len(script.utterances))
-        with LoudnessMeter(s.sample_rate_hz, s.channels) as meter:
-            programme = assemble(
-                speak(
-                    script, engine, runtime.cache, progress, fallback=fallback, stats=stats
-                ),
-                work / "programme.pcm",
-                rate_hz=s.sample_rate_hz,
-                channels=s.channels,
-                intro=intro,
-                outro=outro,
-                bed=bed,
-                sinks=[meter.feed],
-            )
-            measured = meter.result()
-        _LOG.info("stage encode: measured %.1f LUFS", measured.integrated_lufs)
-        encoded = encode(programme, measured, work / "episode.mp3", s)
-        (work / "programme.pcm").unlink()
+        renditions = RenditionCache(runtime.cache)
+        key = rendition_key(
+            engine.identity(),
+            script,
+            s,
+            [_segment_id(piece) for piece in (intro, outro, bed)],
+        )
+        cached = renditions.get(key, work / "episode.mp3")
+        if cached is not None:
+            _LOG.info("stage encode: the whole programme is cached (%s)", key[:12])
+            encoded, timeline = cached
+            stats.cached = len(script.utterances)
+            if progress is not None:
+                progress(len(script.utterances), len(script.utterances))
+        else:
+            _LOG.info("stage synthesis: %d utterances", len(script.utterances))
+            with StreamingMaster(s, work / "episode.mp3") as master:
+                programme = assemble(
+                    speak(
+                        script, engine, runtime.cache, progress, fallback=fallback, stats=stats
+                    ),
+                    work / "programme.pcm",
+                    rate_hz=s.sample_rate_hz,
+                    channels=s.channels,
+                    intro=intro,
+                    outro=outro,
+                    bed=bed,
+                    sinks=[master.feed],
+                )
+                _LOG.info("stage encode: %d ms of programme", programme.timeline.duration_ms)
+                encoded = master.finish(programme)
+            (work / "programme.pcm").unlink()
+            timeline = programme.timeline
+            if not stats.fallback_chunks:  # a fallback voice's audio is not the recipe's
+                renditions.put(key, encoded, timeline)
 
         guid = guid_for(article.source_key)
         now = runtime.now()
         description = summary(article)
         author = article.byline or show.author
         cover = ensure_cover(show)
-        timeline = programme.timeline
         transcript = captions.to_text(timeline)
         _LOG.info("stage tag: %s", encoded.path.name)
         write_tags(

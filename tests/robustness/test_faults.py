@@ -74,7 +74,9 @@ def _assert_consistent(out: Path, strict: bool) -> int:
     assert errors == []
     with Catalog(out / ".newsaudio" / "catalog.sqlite") as catalog:
         catalogued = {e.file_name: e.bytes for e in catalog.episodes()}
-    assert len(catalogued) == items
+    # a kill between the catalog commit and the feed rewrite leaves the feed one episode
+    # behind (still valid); the next run, or `newsaudio feed`, catches it up
+    assert items == len(catalogued) or (not strict and items == len(catalogued) - 1)
     bad = partial_files(out)
     if not strict:
         bad = [b for b in bad if not b.startswith(".newsaudio/work/")]

@@ -3,17 +3,26 @@
 Measurement follows ITU-R BS.1770-4 / EBU R128 as implemented by ffmpeg's ``ebur128``
 filter (integrated loudness, loudness range, true peak by 4x oversampling).
 
-Method (two measured passes, then encode):
+Method (:class:`StreamingMaster`, used by the pipeline):
 
-1. The assembled programme's integrated loudness ``I0`` is measured while it is written
-   (:class:`LoudnessMeter` streams the PCM into ffmpeg during synthesis: no extra pass).
-2. Gain ``g`` is applied, followed by a fast look-ahead limiter (``alimiter``) at a
-   sample-peak ceiling 1 dB below the true-peak target. The limiter costs loudness, more
-   so the higher the gain, so the chain is measured at two gains at once (``target - I0``
-   and 2 dB more, two ffmpeg processes in parallel) and the gain interpolated.
-3. The corrected chain is encoded to MP3 (libmp3lame, CBR, Xing/LAME header), and the MP3
-   itself is measured; if it is still off target by more than :data:`TOLERANCE_LU` or
-   above the true-peak ceiling, the gain and ceiling are corrected once more.
+1. While the programme is written (during synthesis), its first
+   :data:`PREDICT_MS` are measured to predict its loudness ``P``. From then on the PCM is
+   streamed into three ffmpeg processes at once: a meter of the whole programme's
+   integrated loudness; the gain+limiter chain measured at ``g0 = target - P``; and a
+   speculative MP3 encode at ``g0`` plus the limiter's usual loss, measured as it is encoded.
+   The limiter (``alimiter``, fast look-ahead) holds sample peaks 1 dB below the true-peak
+   target; it costs loudness, more so the higher the gain, hence two measured gains.
+2. When the programme ends, if the speculative MP3's chain measured within
+   :data:`ACCEPT_LU` of the target, that MP3 is kept; otherwise the gain that meets the
+   target is interpolated from the two measured gains and the programme is encoded again
+   from its PCM file (:func:`encode` does the same without streaming, for programmes too
+   short to predict).
+3. The MP3 itself is measured; if it is still off target by more than
+   :data:`TOLERANCE_LU` or above the true-peak ceiling, gain and ceiling are corrected and
+   it is encoded again (at most twice).
+
+So on a typical run all mastering work overlaps synthesis, and what is left after the last
+sentence is one measurement of the MP3.
 
 Silent or nearly silent programmes (below -60 LUFS) get no gain at all.
 """
@@ -21,6 +30,7 @@ Silent or nearly silent programmes (below -60 LUFS) get no gain at all.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import re
 import subprocess
@@ -32,6 +42,8 @@ from types import TracebackType
 from newsaudio.audio.ffmpeg import find_ffmpeg, run_ffmpeg
 from newsaudio.errors import AudioError
 from newsaudio.models import EncodedAudio, Loudness, Programme, Segment
+
+_LOG = logging.getLogger(__name__)
 
 TOLERANCE_LU = 0.5
 """How far from the target the result may be before another correction pass."""
@@ -95,11 +107,21 @@ def _pcm_input(programme: Programme) -> list[str]:
 class LoudnessMeter:
     """Measures PCM loudness while it is produced: feed bytes, then :meth:`result`.
 
-    Runs ``ffmpeg -f s16le -i - -af ebur128=peak=true -f null -`` and writes every block it
-    is given to ffmpeg's standard input. Use as a context manager.
+    Runs ``ffmpeg -f s16le -i - -af ebur128 -f null -`` (plus ``filters`` before the meter,
+    and more outputs with ``outputs``) and writes every block it is given to ffmpeg's
+    standard input. Without ``peak`` the true peak is not measured (it is reported as
+    -120 dBTP). Use as a context manager.
     """
 
-    def __init__(self, rate_hz: int, channels: int) -> None:
+    def __init__(
+        self,
+        rate_hz: int,
+        channels: int,
+        *,
+        filters: str = "",
+        peak: bool = False,
+        outputs: list[str] | None = None,
+    ) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
         self._proc = subprocess.Popen(
             [
@@ -115,10 +137,8 @@ class LoudnessMeter:
                 "-i",
                 "-",
                 "-af",
-                "ebur128=peak=true",
-                "-f",
-                "null",
-                "-",
+                (filters + "," if filters else "") + ("ebur128=peak=true" if peak else "ebur128"),
+                *(outputs or ["-f", "null", "-"]),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
@@ -252,46 +272,40 @@ def choose_gain(
     return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, g0 + (s.target_lufs - l0) / slope))
 
 
-def encode(
-    programme: Programme, measured: Loudness, out_path: Path, settings: MasterSettings | None = None
-) -> EncodedAudio:
-    """Normalize ``programme`` (whose loudness is ``measured``) and encode it to ``out_path``.
+def _encode_args(s: MasterSettings, out_path: Path) -> list[str]:
+    """ffmpeg output arguments: MP3, CBR, Xing/LAME header, no ffmpeg metadata or ID3 tag."""
+    return [
+        "-c:a", "libmp3lame", "-b:a", f"{s.bitrate_kbps}k", "-ar", str(s.sample_rate_hz),
+        "-ac", str(s.channels), "-map_metadata", "-1", "-id3v2_version", "0",
+        "-write_xing", "1", "-f", "mp3", "-y", str(out_path),
+    ]  # fmt: skip
 
-    Returns the :class:`EncodedAudio` with the loudness measured on the MP3 itself.
-    Raises AudioError if ffmpeg fails.
-    """
-    s = settings or MasterSettings()
-    silent = measured.integrated_lufs <= SILENT_LUFS
-    ceiling = s.true_peak_dbtp - 1.0
-    gain = choose_gain(programme, measured, s, ceiling)
-    result = measured
+
+def _encode_pcm(programme: Programme, gain: float, ceiling: float, s: MasterSettings,
+                out_path: Path) -> None:
+    run_ffmpeg(
+        [*_pcm_input(programme), "-af", _chain(gain, ceiling), *_encode_args(s, out_path)],
+        what="encoding MP3",
+    )
+
+
+def _verified(
+    programme: Programme,
+    out_path: Path,
+    s: MasterSettings,
+    gain: float,
+    ceiling: float,
+    *,
+    silent: bool,
+    encoded: bool,
+) -> EncodedAudio:
+    """Measure the MP3 (encoding it first unless ``encoded``); correct and re-encode if it
+    misses the target by more than :data:`TOLERANCE_LU` or exceeds the true-peak ceiling."""
+    result: Loudness | None = None
     for _attempt in range(3):
-        run_ffmpeg(
-            [
-                *_pcm_input(programme),
-                "-af",
-                _chain(gain, ceiling),
-                "-c:a",
-                "libmp3lame",
-                "-b:a",
-                f"{s.bitrate_kbps}k",
-                "-ar",
-                str(s.sample_rate_hz),
-                "-ac",
-                str(s.channels),
-                "-map_metadata",
-                "-1",
-                "-id3v2_version",
-                "0",
-                "-write_xing",
-                "1",
-                "-f",
-                "mp3",
-                "-y",
-                str(out_path),
-            ],
-            what="encoding MP3",
-        )
+        if not encoded:
+            _encode_pcm(programme, gain, ceiling, s, out_path)
+        encoded = False
         result = measure_file(out_path)
         off = s.target_lufs - result.integrated_lufs
         over = result.true_peak_dbtp - s.true_peak_dbtp
@@ -300,5 +314,122 @@ def encode(
         gain = min(MAX_GAIN_DB, gain + off)
         if over > 0:
             ceiling -= over + 0.2
+    assert result is not None
     duration_ms = round(programme.timeline.duration_ms)
-    return EncodedAudio(out_path, duration_ms, result, s.bitrate_kbps, s.sample_rate_hz, s.channels)
+    return EncodedAudio(
+        out_path, duration_ms, result, s.bitrate_kbps, s.sample_rate_hz, s.channels
+    )
+
+
+def encode(
+    programme: Programme, measured: Loudness, out_path: Path, settings: MasterSettings | None = None
+) -> EncodedAudio:
+    """Normalize ``programme`` (whose loudness is ``measured``) and encode it to ``out_path``.
+
+    The non-streaming path: two parallel analysis passes choose the gain, then encode and
+    verify. Returns the :class:`EncodedAudio` with the loudness measured on the MP3 itself.
+    Raises AudioError if ffmpeg fails.
+    """
+    s = settings or MasterSettings()
+    silent = measured.integrated_lufs <= SILENT_LUFS
+    ceiling = s.true_peak_dbtp - 1.0
+    gain = choose_gain(programme, measured, s, ceiling)
+    return _verified(programme, out_path, s, gain, ceiling, silent=silent, encoded=False)
+
+
+ACCEPT_LU = 0.3
+"""The speculative MP3 is kept if its chain measured within this of the target (LU)."""
+
+PREDICT_MS = 20_000
+"""Programme audio (ms) measured to predict its loudness before streaming mastering starts."""
+
+EXPECTED_LIMITER_LOSS_DB = 0.7
+"""Typical loudness the limiter takes from TTS speech at the usual gain (about +5 dB):
+added to the speculative encode's gain."""
+
+
+class StreamingMaster:
+    """Masters and encodes the programme while it is written (see the module docstring).
+
+    Feed it every block of programme PCM (``feed``, usable as an assembly sink), then call
+    :meth:`finish` with the assembled :class:`Programme`. Use as a context manager: on an
+    error every ffmpeg process it started is killed.
+    """
+
+    def __init__(self, settings: MasterSettings, out_path: Path) -> None:
+        self.s = settings
+        self.out_path = out_path
+        self.ceiling = settings.true_peak_dbtp - 1.0
+        rate, channels = settings.sample_rate_hz, settings.channels
+        self._frame_bytes = 2 * channels
+        self._predict_bytes = rate * PREDICT_MS // 1000 * self._frame_bytes
+        self._meter = LoudnessMeter(rate, channels)
+        self._held: list[bytes] = []
+        self._held_bytes = 0
+        self._started = False
+        self._streams: list[LoudnessMeter] = []
+        self.gains: tuple[float, float] = (0.0, 0.0)
+
+    def feed(self, data: bytes) -> None:
+        """Take the next block of s16le PCM of the programme."""
+        self._meter.feed(data)
+        if self._started:
+            for stream in self._streams:
+                stream.feed(data)
+            return
+        self._held.append(data)
+        self._held_bytes += len(data)
+        if self._held_bytes >= self._predict_bytes:
+            self._start()
+
+    def _start(self) -> None:
+        self._started = True
+        head = b"".join(self._held)
+        self._held = []
+        import numpy as np
+
+        samples = np.frombuffer(head, dtype="<i2").reshape(-1, self.s.channels)
+        predicted = measure_segment(Segment(samples.astype(np.int16), self.s.sample_rate_hz))
+        if predicted.integrated_lufs <= SILENT_LUFS:
+            return  # nothing to predict from: finish() takes the non-streaming path
+        g0 = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, self.s.target_lufs - predicted.integrated_lufs))
+        genc = min(MAX_GAIN_DB, g0 + EXPECTED_LIMITER_LOSS_DB)
+        self.gains = (g0, genc)
+        rate, channels = self.s.sample_rate_hz, self.s.channels
+        self._streams = [
+            LoudnessMeter(rate, channels, filters=_chain(g0, self.ceiling)),
+            LoudnessMeter(rate, channels, filters=_chain(genc, self.ceiling),
+                          outputs=_encode_args(self.s, self.out_path)),
+        ]  # fmt: skip
+        for stream in self._streams:
+            stream.feed(head)
+
+    def finish(self, programme: Programme) -> EncodedAudio:
+        """The mastered MP3 of ``programme`` at ``out_path``, with its measured loudness."""
+        measured = self._meter.result()
+        silent = measured.integrated_lufs <= SILENT_LUFS
+        if not self._streams or silent:
+            for stream in self._streams:
+                stream.__exit__(None, None, None)
+            return encode(programme, measured, self.out_path, self.s)
+        l0, lenc = (stream.result().integrated_lufs for stream in self._streams)
+        g0, genc = self.gains
+        slope = min(1.0, max(0.2, (lenc - l0) / (genc - g0) if genc != g0 else 1.0))
+        wanted = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, g0 + (self.s.target_lufs - l0) / slope))
+        _LOG.debug(
+            "master: gain %.2f dB -> %.2f LUFS; speculative MP3 %.2f dB -> %.2f LUFS; "
+            "wanted %.2f dB", g0, l0, genc, lenc, wanted,
+        )  # fmt: skip
+        if abs(lenc - self.s.target_lufs) <= ACCEPT_LU:
+            return _verified(programme, self.out_path, self.s, genc, self.ceiling,
+                             silent=False, encoded=True)  # fmt: skip
+        return _verified(programme, self.out_path, self.s, wanted, self.ceiling,
+                         silent=False, encoded=False)  # fmt: skip
+
+    def __enter__(self) -> StreamingMaster:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        for process in (self._meter, *self._streams):
+            process.__exit__(exc_type, exc, tb)

@@ -34,6 +34,9 @@ from newsaudio.models import Segment
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_MAX_MB = 2048
+ENTRY_SUFFIXES = frozenset({".wav", ".mp3", ".json"})
+"""Files that are cache entries: segments (.wav) and mastered renditions (.mp3 + .json)."""
+
 STALE_TMP_S = 3600.0
 """Temporary files older than this (seconds) are leftovers of killed writers."""
 
@@ -157,7 +160,9 @@ class SegmentCache:
         out: list[tuple[Path, os.stat_result]] = []
         if not self.root.is_dir():
             return out
-        for path in self.root.glob("??/[0-9a-f]*.wav"):
+        for path in self.root.glob("??/[0-9a-f]*"):
+            if path.suffix not in ENTRY_SUFFIXES:
+                continue
             with contextlib.suppress(OSError):
                 out.append((path, path.stat()))
         return out

@@ -167,10 +167,6 @@ def _worker_init(model: str, config: str, threads: int) -> None:
         _WORKER["error"] = str(exc)
 
 
-def _worker_ready() -> bool:
-    return "voice" in _WORKER
-
-
 def _worker_speak(text: str, speaker: int | None, length_scale: float | None) -> Any:
     if "error" in _WORKER:
         raise VoiceError(_WORKER["error"])
@@ -212,18 +208,8 @@ class PiperEngine:
         self.settings = PiperSettings.from_env()
         self._config = self._read_config()
         self._check_speaker()
-        if self.settings.workers > 1:
-            self._start_workers()
-
-    def _start_workers(self) -> None:
-        """Start the worker processes now, so their model loads overlap the work before
-        synthesis (reading the article, preparing the script)."""
-        pool = _pool(
-            str(self.model_path), str(self.config_path), self.settings.workers,
-            self.settings.threads or 1,
-        )  # fmt: skip
-        for _ in range(self.settings.workers):
-            pool.submit(_worker_ready)
+        # Worker processes start on the first chunk to synthesize, so a run whose audio is
+        # all cached (a re-run) never pays for loading the model.
 
     @property
     def concurrency(self) -> int:
