@@ -234,9 +234,7 @@ def add(
             _LOG.info("stage synthesis: %d utterances", len(script.utterances))
             with StreamingMaster(s, work / "episode.mp3") as master:
                 programme = assemble(
-                    speak(
-                        script, engine, runtime.cache, progress, fallback=fallback, stats=stats
-                    ),
+                    speak(script, engine, runtime.cache, progress, fallback=fallback, stats=stats),
                     work / "programme.pcm",
                     rate_hz=s.sample_rate_hz,
                     channels=s.channels,

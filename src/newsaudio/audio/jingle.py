@@ -16,7 +16,6 @@ with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; newsaudio never lets pydub run ffmpeg
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
-    from pydub.generators import Sine
 
 from newsaudio.models import Segment
 
@@ -34,16 +33,22 @@ _NOTE_HZ = {
 }
 
 
+def _sine(freq_hz: float, duration_ms: int, volume_dbfs: float) -> AudioSegment:
+    """A pydub AudioSegment of a sine tone (the samples computed with numpy: pydub's own
+    generator loops in Python, one sample at a time, and took a second per sting)."""
+    frames = SAMPLE_RATE_HZ * duration_ms // 1000
+    t = np.arange(frames) / SAMPLE_RATE_HZ
+    amplitude = 32767 * 10 ** (volume_dbfs / 20)
+    data = (amplitude * np.sin(2 * np.pi * freq_hz * t)).astype("<i2").tobytes()
+    return AudioSegment(data=data, sample_width=2, frame_rate=SAMPLE_RATE_HZ, channels=1)
+
+
 def _bell(note: str, duration_ms: int, gain_db: float = 0.0) -> AudioSegment:
     """One mallet-like note: fundamental + two quieter partials, fast attack, long fade."""
     f = _NOTE_HZ[note]
-    tone = Sine(f, sample_rate=SAMPLE_RATE_HZ).to_audio_segment(duration_ms, volume=-12.0)
+    tone = _sine(f, duration_ms, -12.0)
     for multiple, level in ((2.0, -24.0), (3.0, -32.0)):
-        partial = (
-            Sine(f * multiple, sample_rate=SAMPLE_RATE_HZ)
-            .to_audio_segment(duration_ms, volume=level)
-            .fade_out(int(duration_ms * 0.5))
-        )
+        partial = _sine(f * multiple, duration_ms, level).fade_out(int(duration_ms * 0.5))
         tone = tone.overlay(partial)
     return tone.fade_in(8).fade_out(int(duration_ms * 0.85)).apply_gain(gain_db)
 

@@ -6,8 +6,8 @@ gTTS has no retry, no timeout by default and opens a new connection per request.
 gets a timeout; HTTP 429, 5xx, timeouts and connection errors are retried with exponential
 backoff and jitter, honouring ``Retry-After`` (RFC 9110 §10.2.3, seconds or HTTP date); a
 token bucket paces requests across threads, and a 429 pauses the bucket for everyone. The
-replies (MP3, 24 kHz mono) of one chunk are joined and decoded once to int16 PCM by ffmpeg
-through pipes (never pydub, whose decoder needs ffprobe).
+replies (MP3, 24 kHz mono) of one chunk are joined and decoded once to int16 PCM in process by
+libsndfile (soundfile), or by ffmpeg through pipes (never pydub, whose decoder needs ffprobe).
 
 Settings come from :class:`GttsSettings` (environment ``NEWSAUDIO_GTTS_*``). Requests honour
 the usual proxy variables (``HTTPS_PROXY``) and ``REQUESTS_CA_BUNDLE``; TLS is verified (gTTS
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import io
 import logging
 import os
 import random
@@ -152,10 +153,26 @@ def retry_after_s(value: str | None, now: float | None = None) -> float | None:
 
 
 def decode_mp3(data: bytes, rate_hz: int = SAMPLE_RATE_HZ) -> Segment:
-    """Decode MP3 bytes to mono int16 PCM at ``rate_hz`` with ffmpeg (pipes, no temp files).
+    """Decode MP3 bytes to mono int16 PCM.
 
-    Raises SynthesisError if ffmpeg cannot decode them.
+    In process with libsndfile (the ``soundfile`` wheel bundles it with MP3 support), which
+    saves starting a process per chunk; the audio keeps its own rate (24 kHz for gTTS;
+    assembly resamples). If libsndfile cannot read the reply, ffmpeg decodes it through
+    pipes at ``rate_hz``. Raises SynthesisError if neither can.
     """
+    try:
+        import soundfile
+
+        samples, native_hz = soundfile.read(io.BytesIO(data), dtype="int16", always_2d=True)
+        if samples.size:
+            mono = samples if samples.shape[1] == 1 else samples.mean(axis=1, keepdims=True)
+            return Segment(np.ascontiguousarray(mono, dtype=np.int16), int(native_hz))
+    except (ImportError, OSError, RuntimeError, ValueError):
+        pass  # soundfile.LibsndfileError is a RuntimeError
+    return _decode_mp3_ffmpeg(data, rate_hz)
+
+
+def _decode_mp3_ffmpeg(data: bytes, rate_hz: int) -> Segment:
     from newsaudio.audio.ffmpeg import find_ffmpeg
 
     cmd = [
