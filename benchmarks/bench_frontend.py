@@ -15,6 +15,7 @@ Run: ``python benchmarks/bench_frontend.py [--words 100000] [--sample-words 300]
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -136,6 +137,9 @@ def main() -> int:
           f"{piper_sample_s:.2f} s ({audio_ms / 1000:.1f} s of audio); "
           f"extrapolated to {total_words:,} words: {piper_total_s:.0f} s")  # fmt: skip
     print(f"ratio front-end / piper: {ratio:.2%} (target < 5 %)")
+    print(json.dumps({"words": total_words, "frontend_s": round(frontend_s, 2),
+                      "piper_extrapolated_s": round(piper_total_s, 1),
+                      "ratio": round(ratio, 5), "target": 0.05}))  # fmt: skip
     return 0 if ratio < 0.05 else 1
 
 

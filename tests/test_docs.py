@@ -33,7 +33,8 @@ def test_readme_quick_start_commands() -> None:
     quick = README.split("## Quick start", 1)[1].split("##", 1)[0]
     blocks = [b.split("```", 1)[0].strip() for b in quick.split("```sh")[1:]]
     assert blocks[0].endswith("newsaudio add examples/harbour-library.txt")
-    assert blocks[1] == ("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && "
-                         ".venv/bin/python -m pytest")
+    assert blocks[1] == (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    )
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1] in ci

@@ -52,6 +52,12 @@ TOLERANCE_LU = 0.5
 SILENT_LUFS = -60.0
 MAX_GAIN_DB = 30.0
 
+
+def _clamp_gain(gain_db: float) -> float:
+    """``gain_db`` limited to +-:data:`MAX_GAIN_DB` (no absurd gain on near-silence)."""
+    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain_db))
+
+
 MP3_LOSS_LU = 0.4
 """How much lower the MP3 measures than the PCM it was encoded from (LU): measured on Piper
 speech at 96 kbps mono; the correction pass absorbs what differs at other settings."""
@@ -273,14 +279,14 @@ def choose_gain(
     """
     if measured.integrated_lufs <= SILENT_LUFS:
         return 0.0
-    g0 = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, s.target_lufs - measured.integrated_lufs))
+    g0 = _clamp_gain(s.target_lufs - measured.integrated_lufs)
     g1 = min(MAX_GAIN_DB, g0 + 2.0)
     procs = [_analyse(programme, g0, ceiling_db), _analyse(programme, g1, ceiling_db)]
     l0, l1 = (_finish(p).integrated_lufs for p in procs)
     slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
     slope = min(1.0, max(0.2, slope))
     aim = s.target_lufs + MP3_LOSS_LU  # the chain's loudness that gives the target as MP3
-    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, g0 + (aim - l0) / slope))
+    return _clamp_gain(g0 + (aim - l0) / slope)
 
 
 def _encode_args(s: MasterSettings, out_path: Path) -> list[str]:
@@ -402,7 +408,7 @@ class StreamingMaster:
         predicted = measure_segment(Segment(samples.astype(np.int16), self.s.sample_rate_hz))
         if predicted.integrated_lufs <= SILENT_LUFS:
             return  # nothing to predict from: finish() takes the non-streaming path
-        g0 = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, self.s.target_lufs - predicted.integrated_lufs))
+        g0 = _clamp_gain(self.s.target_lufs - predicted.integrated_lufs)
         # the limiter's loss on this voice: the head measured at two gains, in parallel
         from concurrent.futures import ThreadPoolExecutor
 
@@ -414,7 +420,7 @@ class StreamingMaster:
             )
         slope = min(1.0, max(0.2, (lb - la) / 1.5))
         aim = self.s.target_lufs + MP3_LOSS_LU  # the chain's loudness that gives target as MP3
-        genc = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, g0 + (aim - la) / slope))
+        genc = _clamp_gain(g0 + (aim - la) / slope)
         self.gains = (genc, slope)
         _LOG.debug("master: head %.1f LUFS; %.2f dB -> %.2f, +1.5 dB -> %.2f; speculative %.2f dB",
                    predicted.integrated_lufs, g0, la, lb, genc)  # fmt: skip
@@ -438,7 +444,7 @@ class StreamingMaster:
         genc, slope = self.gains
         aim = self.s.target_lufs + MP3_LOSS_LU
         keep = abs(lenc - aim) <= ACCEPT_LU
-        wanted = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, genc + (aim - lenc) / slope))
+        wanted = _clamp_gain(genc + (aim - lenc) / slope)
         _LOG.debug("master: speculative MP3 at %.2f dB: chain %.2f LUFS; %s", genc, lenc,
                    "kept" if keep else f"encoding again at {wanted:.2f} dB")  # fmt: skip
         return _verified(programme, self.out_path, self.s, genc if keep else wanted,
