@@ -130,3 +130,20 @@ def test_ffmpeg_demuxer_shows_chapters_in_order_and_duration(episode: dict[str, 
     assert titles == [c["title"] for c in chapters]  # type: ignore[attr-defined]
     h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", err).groups()  # type: ignore[union-attr]
     assert abs(int(h) * 3600 + int(m) * 60 + float(s) - float(str(episode["duration_s"]))) < 0.02
+
+
+def test_ffprobe_reads_chapters_and_duration(episode: dict[str, object]) -> None:
+    """Where ffprobe itself is installed (system ffmpeg), it agrees on chapters and duration."""
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        pytest.skip("ffprobe is not installed (newsaudio never needs it; Debian: apt-get install "
+                    "ffmpeg)")  # fmt: skip
+    out = subprocess.run(
+        [ffprobe, "-v", "error", "-show_chapters", "-show_format", "-of", "json",
+         str(episode["path"])],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    probe = json.loads(out.stdout)
+    titles = [c.get("tags", {}).get("title") for c in probe["chapters"]]
+    assert titles == [c["title"] for c in episode["chapters"]]  # type: ignore[union-attr]
+    assert abs(float(probe["format"]["duration"]) - float(str(episode["duration_s"]))) < 0.1
