@@ -50,25 +50,8 @@ def write_audio(segment: Segment, path: Path, *codec: str) -> Path:
 
 
 def decode_mono(path: Path, rate: int = 44100) -> np.ndarray:
-    out = subprocess.run(
-        [
-            find_ffmpeg(),
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(rate),
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(out, dtype="<i2").astype(np.float64)
+    """Decode ``path`` to mono float samples with newsaudio's own ffmpeg decoder."""
+    return decode_file(path, rate, 1).samples[:, 0].astype(np.float64)
 
 
 def dominant_hz(samples: np.ndarray, rate: int) -> float:

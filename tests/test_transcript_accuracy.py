@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsaudio.audio.ffmpeg import find_ffmpeg
+from newsaudio.audio.ffmpeg import decode_file, find_ffmpeg
 from newsaudio.cli import cli
 from tests.conftest import EXAMPLE, cli_runner
 
@@ -39,25 +39,8 @@ def cue_times(vtt: str) -> list[tuple[float, float]]:
 
 
 def decode(path: Path) -> np.ndarray:
-    raw = subprocess.run(
-        [
-            find_ffmpeg(),
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(RATE),
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(raw, dtype="<i2").astype(np.float64)
+    """Decode ``path`` to mono float samples with newsaudio's own ffmpeg decoder."""
+    return decode_file(path, RATE, 1).samples[:, 0].astype(np.float64)
 
 
 def tone_onsets(audio: np.ndarray, min_gap_s: float = 0.1) -> np.ndarray:
