@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from newsaudio.models import Timeline
+from newsaudio.models import Cue, Timeline
 
 LINE_CHARS = 65
 
@@ -58,15 +58,22 @@ def to_srt(timeline: Timeline) -> str:
 
 
 def to_text(timeline: Timeline) -> str:
-    """Plain-text transcript: the display text, a blank line between paragraphs/headings."""
+    """Plain-text transcript: the display text, one paragraph per article block (headline,
+    headings, paragraphs and list items each start a new one), blank lines between."""
     parts: list[str] = []
+    previous: Cue | None = None
     for cue in timeline.cues:
-        if cue.kind in ("title", "heading") or not parts:
+        if (
+            previous is None
+            or cue.block != previous.block
+            or "title" in (cue.kind, previous.kind)
+            or "heading" in (cue.kind, previous.kind)
+        ):
             parts.append(cue.display)
-            parts.append("")
         else:
-            parts[-1] = (parts[-1] + " " + cue.display).strip()
-    return "\n\n".join(p for p in parts if p) + "\n"
+            parts[-1] = f"{parts[-1]} {cue.display}"
+        previous = cue
+    return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
 
 
 def to_chapters_json(timeline: Timeline, title: str | None = None) -> str:

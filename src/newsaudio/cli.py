@@ -85,5 +85,22 @@ for _name in COMMANDS:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="newsaudio")
+    """Console-script entry point.
+
+    Usage errors (an unknown option, a value out of range) are one line on stderr, like every
+    other error, with a pointer to ``--help``; exit code 2.
+    """
+    try:
+        code = cli.main(prog_name="newsaudio", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "newsaudio"
+        message = " ".join(exc.format_message().split())
+        click.echo(f"newsaudio: error: {message} (see '{where} --help')", err=True)
+        sys.exit(int(ExitStatus.USAGE))
+    except click.ClickException as exc:
+        click.echo(f"newsaudio: error: {' '.join(exc.format_message().split())}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("newsaudio: aborted", err=True)
+        sys.exit(int(ExitStatus.INTERRUPTED))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from newsaudio.errors import ConfigError
+from newsaudio.errors import ConfigError, UsageError
 
 _LOG = logging.getLogger(__name__)
 
@@ -367,7 +367,14 @@ def load_show(
             )
             origin[key] = "command line"
     show = Show(**values)
-    validate(show, origin)
+    try:
+        validate(show, origin)
+    except ConfigError as exc:
+        flag = re.match(r"command line: (\w+): ", str(exc))
+        if flag is None:
+            raise
+        option = "--" + flag.group(1).replace("_", "-")
+        raise UsageError(f"{option}: {str(exc)[flag.end():]}") from exc
     return show
 
 

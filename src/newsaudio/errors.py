@@ -39,6 +39,12 @@ class NewsaudioError(Exception):
         super().__init__(" ".join(message.split()))
 
 
+class UsageError(NewsaudioError):
+    """A command-line option has a value that cannot be used (exit code 2, like click's)."""
+
+    exit_status = ExitStatus.USAGE
+
+
 class InputError(NewsaudioError):
     """The article source cannot be used (missing, a directory, empty, binary, not UTF-8...)."""
 

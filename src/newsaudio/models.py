@@ -122,6 +122,8 @@ class Cue:
     display: str
     spoken: str
     kind: UtteranceKind
+    block: int = -1
+    """Index of the article block (paragraph, heading, list item) it belongs to; -1 title."""
 
 
 @dataclass(frozen=True)

@@ -445,7 +445,14 @@ def assemble(
             writer.silence_frames(max(0, pending - trailing))
         duration = writer.position_ms
     cues = tuple(
-        Cue(p.start_ms, p.end_ms, p.utterance.display, p.utterance.spoken, p.utterance.kind)
+        Cue(
+            p.start_ms,
+            p.end_ms,
+            p.utterance.display,
+            p.utterance.spoken,
+            p.utterance.kind,
+            p.utterance.block,
+        )
         for p in placed
     )
     timeline = Timeline(cues, chapters(placed, intro_end, duration), duration)

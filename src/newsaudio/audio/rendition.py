@@ -28,7 +28,7 @@ from newsaudio.audio.master import MasterSettings
 from newsaudio.models import Chapter, Cue, EncodedAudio, Loudness, Script, Timeline
 from newsaudio.tts.cache import SegmentCache
 
-RENDITION_FORMAT = "rendition/2"
+RENDITION_FORMAT = "rendition/3"
 """Bump when assembly or mastering changes what a programme sounds like."""
 
 
@@ -72,7 +72,7 @@ class RenditionCache:
             if dest.stat().st_size != data["bytes"]:
                 raise ValueError("size mismatch")
             timeline = Timeline(
-                tuple(Cue(c[0], c[1], c[2], c[3], c[4]) for c in data["timeline"]["cues"]),
+                tuple(Cue(*c) for c in data["timeline"]["cues"]),
                 tuple(Chapter(c[0], c[1], c[2]) for c in data["timeline"]["chapters"]),
                 int(data["timeline"]["duration_ms"]),
             )
@@ -105,7 +105,7 @@ class RenditionCache:
             "channels": encoded.channels,
             "timeline": {
                 "duration_ms": timeline.duration_ms,
-                "cues": [[c.start_ms, c.end_ms, c.display, c.spoken, c.kind]
+                "cues": [[c.start_ms, c.end_ms, c.display, c.spoken, c.kind, c.block]
                          for c in timeline.cues],
                 "chapters": [[c.start_ms, c.end_ms, c.title] for c in timeline.chapters],
             },

@@ -159,6 +159,7 @@ def add(
     )
     runtime = Runtime(cache_dir=cache_dir)
     first_error: NewsaudioError | None = None
+    failed = 0
     for source in sources:
         update, finish = progress_bar(f"Speaking {Path(source).name if source != '-' else 'stdin'}")
         try:
@@ -169,6 +170,7 @@ def add(
                 raise
             click.echo(f"newsaudio: error: {exc}", err=True)
             first_error = first_error or exc
+            failed += 1
             continue
         finish()
         ep = result.episode
@@ -206,4 +208,6 @@ def add(
                 f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
             )
     if first_error is not None:
-        raise first_error
+        # each failure was reported on its own line above; exit with the first one's code
+        click.echo(f"newsaudio: {failed} of {len(sources)} sources failed", err=True)
+        click.get_current_context().exit(int(first_error.exit_status))

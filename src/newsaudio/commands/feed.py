@@ -68,7 +68,7 @@ def check(show: object, target: str | None, timeout: float) -> None:
         click.echo(str(problem))
     errors = report.errors
     click.echo(
-        f"{where}: {report.items} episodes, {len(errors)} errors, "
+        f"{where}: {report.items} episode{'s' if report.items != 1 else ''}, {len(errors)} errors, "
         f"{len(report.problems) - len(errors)} warnings"
     )
     if errors:

@@ -18,7 +18,13 @@ from newsaudio.commands.init import load_show_from, show_options
     help="Address to listen on "
     "(0.0.0.0: every interface, to subscribe from a phone on the same network).",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port to listen on.",
+)
 def serve(
     config_file: Path | None, out_dir: Path | None, base_url: str | None, host: str, port: int
 ) -> None:

@@ -94,6 +94,7 @@ def save(segment: Segment, path: Path, bitrate_kbps: int = 96) -> None:
             if proc.returncode != 0:
                 err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
                 raise AudioError(f"{path}: ffmpeg failed: {err[-1] if err else proc.returncode}")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a saved sample is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
         raise AudioError(f"{path}: cannot write ({exc.strerror or exc})") from exc
