@@ -55,11 +55,6 @@ class Article:
     source_url: str | None = None
     language: str = "en"
 
-    @property
-    def word_count(self) -> int:
-        """Number of whitespace-separated words in the title and body."""
-        return len(self.title.split()) + sum(len(b.text.split()) for b in self.blocks)
-
 
 @dataclass(frozen=True)
 class Utterance:

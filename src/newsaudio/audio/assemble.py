@@ -144,11 +144,6 @@ def trim(samples: npt.NDArray[np.int16], rate_hz: int) -> Trimmed:
     return Trimmed(samples[start:stop], first - start, last - start)
 
 
-def trim_silence(samples: npt.NDArray[np.int16], rate_hz: int) -> npt.NDArray[np.int16]:
-    """``samples`` without leading and trailing silence (see :func:`trim`)."""
-    return trim(samples, rate_hz).samples
-
-
 def gain(samples: npt.NDArray[np.int16], gain_db: float) -> npt.NDArray[np.int16]:
     """``samples`` scaled by ``gain_db`` (rounded and clipped to int16)."""
     if gain_db == 0.0:
@@ -224,10 +219,6 @@ class ProgrammeWriter:
             n = min(frames, len(self._zeros))
             self.write(self._zeros[:n])
             frames -= n
-
-    def silence(self, ms: int) -> None:
-        """Append ``ms`` milliseconds of digital silence."""
-        self.silence_frames(self.frames_for(ms))
 
 
 @dataclass(frozen=True)

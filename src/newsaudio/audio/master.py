@@ -124,8 +124,9 @@ class LoudnessMeter:
 
     Runs ``ffmpeg -f s16le -i - -af ebur128 -f null -`` (plus ``filters`` before the meter,
     and more outputs with ``outputs``) and writes every block it is given to ffmpeg's
-    standard input. Without ``peak`` the true peak is not measured (it is reported as
-    -120 dBTP). Use as a context manager.
+    standard input. Only integrated loudness and range are measured (the true peak of a
+    programme before mastering is of no use; it is reported as -120 dBTP). Use as a context
+    manager.
     """
 
     def __init__(
@@ -134,7 +135,6 @@ class LoudnessMeter:
         channels: int,
         *,
         filters: str = "",
-        peak: bool = False,
         outputs: list[str] | None = None,
     ) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
@@ -152,7 +152,7 @@ class LoudnessMeter:
                 "-i",
                 "-",
                 "-af",
-                (filters + "," if filters else "") + ("ebur128=peak=true" if peak else "ebur128"),
+                (filters + "," if filters else "") + "ebur128",
                 *(outputs or ["-f", "null", "-"]),
             ],
             stdin=subprocess.PIPE,
