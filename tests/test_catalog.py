@@ -11,10 +11,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsaudio.catalog import Catalog
 from newsaudio.cli import cli
 from newsaudio.config import Show
 from newsaudio.errors import PublishError
+from newsaudio.publish.catalog import Catalog
 
 from .conftest import cli_runner
 from .test_publish import make_episodes

@@ -12,9 +12,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-from newsaudio.catalog import Catalog
 from newsaudio.config import Show
-from newsaudio.feedcheck import check_target
+from newsaudio.publish.catalog import Catalog
+from newsaudio.publish.check import check_target
 
 
 @pytest.mark.slow

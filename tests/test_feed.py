@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsaudio.config import Show
-from newsaudio.feed import ITUNES, PODCAST, build_feed, explicit_value, rfc2822, xml_text
 from newsaudio.models import Episode, Loudness
 from newsaudio.publish import slug_for
+from newsaudio.publish.feed import ITUNES, PODCAST, build_feed, explicit_value, rfc2822, xml_text
 
 from .conftest import case_json
 from .test_publish import THREE_TITLES, make_episodes

@@ -13,8 +13,8 @@ import pytest
 
 from newsaudio.cli import cli
 from newsaudio.config import Show
-from newsaudio.feed import build_feed
-from newsaudio.feedcheck import check_feed, check_target
+from newsaudio.publish.check import check_feed, check_target
+from newsaudio.publish.feed import build_feed
 
 from .conftest import cli_runner
 from .test_feed import episode

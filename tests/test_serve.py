@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.config import Show
-from newsaudio.serve import create_app, mime_type, public_base_url
+from newsaudio.publish.serve import create_app, mime_type, public_base_url
 
 from .test_publish import make_episodes
 

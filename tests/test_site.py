@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import html
 
 from newsaudio.config import Show
-from newsaudio.site import build_page
+from newsaudio.publish.site import build_page
 
 from .test_feed import episode
 

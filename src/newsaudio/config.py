@@ -374,7 +374,7 @@ def load_show(
         if flag is None:
             raise
         option = "--" + flag.group(1).replace("_", "-")
-        raise UsageError(f"{option}: {str(exc)[flag.end():]}") from exc
+        raise UsageError(f"{option}: {str(exc)[flag.end() :]}") from exc
     return show
 
 

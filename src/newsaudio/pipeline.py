@@ -7,7 +7,11 @@
     assemble  Segment stream                 -> Programme          audio/assemble.py
     master    Programme                      -> EncodedAudio (MP3) audio/master.py
     tag       EncodedAudio                   -> tagged MP3         tags.py
-    publish   tagged MP3 + Timeline          -> Episode            publish.py (catalog, feed)
+    publish   tagged MP3 + Timeline          -> Episode            publish/ (catalog, feed)
+
+The seam between ``render`` (load .. tag: source in, :class:`Rendition` out, no shared
+state) and ``publish_rendition`` (the show's single writer) is what ``update``, digests and
+cluster runs build on: render anywhere, publish here, in order.
 
 Checks that can fail fast run before any synthesis: ffmpeg present, voice known and its
 model intact, the article readable and non-empty.
@@ -21,7 +25,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +40,7 @@ from newsaudio.config import Show
 from newsaudio.cover import thumbnail
 from newsaudio.errors import InputError, PublishError
 from newsaudio.loaders import load
-from newsaudio.models import Article, Episode, Script, Segment
+from newsaudio.models import Article, Episode, Script, Segment, Timeline
 from newsaudio.publish import ensure_cover, guid_for, publish, slug_for
 from newsaudio.tags import TagInfo, write_tags
 from newsaudio.text.clean import clean_article
@@ -172,14 +176,37 @@ def load_article(source: str) -> Article:
     return article
 
 
-def add(
-    source: str,
-    show: Show,
-    options: AddOptions,
-    runtime: Runtime,
-    progress: ProgressCallback | None = None,
-) -> Result:
-    """Make and publish one episode from ``source``. Raises a NewsaudioError subclass."""
+@dataclass(frozen=True)
+class Rendition:
+    """A rendered episode, not yet published: the tagged MP3 in a work folder, its Timeline
+    and sidecars, and the draft catalog row (``bytes`` 0, ``published`` the article's date or
+    the render time). Produced by :func:`render` without touching the show; consumed by
+    :func:`publish_rendition`, the show's single writer."""
+
+    mp3_path: Path
+    draft: Episode
+    sidecars: dict[str, str]
+    script: Script
+    timeline: Timeline
+    synthesized: int = 0
+    cached: int = 0
+    fallback_chunks: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunAssets:
+    """What every render of a run shares, checked before any synthesis: user jingles and
+    music bed decoded, and the show's cover thumbnail (JPEG bytes for ID3 APIC)."""
+
+    user_jingles: dict[str, Segment]
+    bed: Segment | None
+    cover_jpeg: bytes
+
+
+def check_run(show: Show, options: AddOptions) -> RunAssets:
+    """Fail-fast checks before the expensive part: ffmpeg present, user jingles decodable,
+    the voice known. Writes the show's cover if needed. Raises AudioError, VoiceError,
+    ConfigError or PublishError."""
     _LOG.info("stage check: ffmpeg and voice")
     check_ffmpeg()
     s = options.master
@@ -195,33 +222,67 @@ def add(
     )
     if options.voice is not None:
         get_voice(options.voice)  # an unknown name fails before the article is read
-    _LOG.info("stage load: %s", source)
-    article = load_article(source)
+    try:
+        show.state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(
+            f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
+        ) from exc
+    cover = ensure_cover(show)
+    return RunAssets(user_jingles, bed, thumbnail(cover.read_bytes()))
+
+
+@contextlib.contextmanager
+def work_folder(show: Show) -> Iterator[Path]:
+    """A private work folder for one render under ``<show>/.newsaudio/work/`` (removed after;
+    folders of killed runs are cleared). Raises PublishError if it cannot be created."""
+    work_root = show.state_dir / "work"
+    try:
+        work_root.mkdir(parents=True, exist_ok=True)
+        _clear_stale_work(work_root)
+        work = work_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        work.mkdir(parents=True)  # parents: a concurrent run may just have removed work_root
+    except OSError as exc:
+        raise PublishError(
+            f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
+        ) from exc
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            work_root.rmdir()
+
+
+def render(
+    article: Article,
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+    work: Path,
+    progress: ProgressCallback | None = None,
+) -> Rendition:
+    """Render ``article`` into a tagged MP3 inside ``work``: prepare, speak, assemble, master,
+    tag. Reads the segment and rendition caches; never touches the show's catalog, feed or
+    published files. Raises VoiceError, SynthesisError, AudioError or PublishError (work
+    folder unwritable)."""
     voice_name = voice_for_language(article.language, options.voice).name
     engine = runtime.engine(voice_name)
     fallback = runtime.fallback_engine(voice_name)
     stats = SpeakStats()
     script = prepare(article, max_chars=engine.max_chars, lexicon=options.lexicon)
-
-    work_root = show.state_dir / "work"
+    s = options.master
     try:
-        work_root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(
-            f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
-        ) from exc
-    _clear_stale_work(work_root)
-    work = work_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)  # parents: a concurrent run may just have removed work_root
-    try:
-        intro = user_jingles.get("intro") or runtime.jingle("intro") if options.jingles else None
-        outro = user_jingles.get("outro") or runtime.jingle("outro") if options.jingles else None
+        jingles = assets.user_jingles
+        intro = jingles.get("intro") or runtime.jingle("intro") if options.jingles else None
+        outro = jingles.get("outro") or runtime.jingle("outro") if options.jingles else None
         renditions = RenditionCache(runtime.cache)
         key = rendition_key(
             engine.identity(),
             script,
             s,
-            [_segment_id(piece) for piece in (intro, outro, bed)],
+            [_segment_id(piece) for piece in (intro, outro, assets.bed)],
         )
         cached = renditions.get(key, work / "episode.mp3")
         if cached is not None:
@@ -240,7 +301,7 @@ def add(
                     channels=s.channels,
                     intro=intro,
                     outro=outro,
-                    bed=bed,
+                    bed=assets.bed,
                     sinks=[master.feed],
                 )
                 _LOG.info("stage encode: %d ms of programme", programme.timeline.duration_ms)
@@ -254,7 +315,6 @@ def add(
         now = runtime.now()
         description = summary(article)
         author = article.byline or show.author
-        cover = ensure_cover(show)
         transcript = captions.to_text(timeline)
         _LOG.info("stage tag: %s", encoded.path.name)
         write_tags(
@@ -270,53 +330,89 @@ def add(
                 url=article.source_url,
                 feed_url=show.feed_url,
                 transcript=transcript,
-                cover_jpeg=thumbnail(cover.read_bytes()),
+                cover_jpeg=assets.cover_jpeg,
                 chapters=timeline.chapters,
             ),
         )
-        draft = Episode(
-            guid=guid,
-            source_key=article.source_key,
-            slug=slug_for(article.title),
-            title=article.title,
-            description=description,
-            published=article.published or now,
-            updated=now,
-            duration_ms=encoded.duration_ms,
-            bytes=0,
-            loudness=encoded.loudness,
-            voice=voice_name,
-            language=article.language,
-            author=author,
-            link=article.source_url,
-            transcript=transcript,
-            extra={"published_from": "article" if article.published else "added"},
-        )
-        sidecars = {
-            ".vtt": captions.to_vtt(timeline),
-            ".srt": captions.to_srt(timeline),
-            ".chapters.json": captions.to_chapters_json(timeline, article.title),
-            ".txt": transcript,
-        }
-        _LOG.info("stage publish: %s", draft.slug)
-        episode = publish(show, draft, encoded.path, sidecars, now)
     except OSError as exc:  # ENOSPC, EROFS, EIO while writing work files: the show is untouched
         raise PublishError(
             f"{show.out_dir}: cannot write the episode ({exc.strerror or exc})"
         ) from exc
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            work_root.rmdir()
-    path = show.episodes_dir / episode.file_name
-    spoken = " ".join(u.spoken for u in script.utterances)
-    return Result(
-        episode,
-        path,
-        show.episode_url(episode.file_name),
-        spoken,
-        script,
+    draft = Episode(
+        guid=guid,
+        source_key=article.source_key,
+        slug=slug_for(article.title),
+        title=article.title,
+        description=description,
+        published=article.published or now,
+        updated=now,
+        duration_ms=encoded.duration_ms,
+        bytes=0,
+        loudness=encoded.loudness,
+        voice=voice_name,
+        language=article.language,
+        author=author,
+        link=article.source_url,
+        transcript=transcript,
+        extra={"published_from": "article" if article.published else "added"},
+    )
+    sidecars = {
+        ".vtt": captions.to_vtt(timeline),
+        ".srt": captions.to_srt(timeline),
+        ".chapters.json": captions.to_chapters_json(timeline, article.title),
+        ".txt": transcript,
+    }
+    return Rendition(
+        mp3_path=encoded.path,
+        draft=draft,
+        sidecars=sidecars,
+        script=script,
+        timeline=timeline,
         synthesized=stats.synthesized,
         cached=stats.cached,
         fallback_chunks=tuple(stats.fallback_chunks),
     )
+
+
+def publish_rendition(show: Show, rendition: Rendition, runtime: Runtime) -> Result:
+    """Publish ``rendition`` into the show (catalog, files, feed, page) and return the
+    :class:`Result`. The MP3 is moved out of its work folder. Raises PublishError."""
+    _LOG.info("stage publish: %s", rendition.draft.slug)
+    try:
+        episode = publish(
+            show, rendition.draft, rendition.mp3_path, rendition.sidecars, runtime.now()
+        )
+    except OSError as exc:
+        raise PublishError(
+            f"{show.out_dir}: cannot write the episode ({exc.strerror or exc})"
+        ) from exc
+    script = rendition.script
+    return Result(
+        episode,
+        show.episodes_dir / episode.file_name,
+        show.episode_url(episode.file_name),
+        " ".join(u.spoken for u in script.utterances),
+        script,
+        synthesized=rendition.synthesized,
+        cached=rendition.cached,
+        fallback_chunks=rendition.fallback_chunks,
+    )
+
+
+def add(
+    source: str,
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    progress: ProgressCallback | None = None,
+    assets: RunAssets | None = None,
+) -> Result:
+    """Make and publish one episode from ``source``: :func:`check_run` (unless ``assets`` of
+    an earlier check are given), load, :func:`render`, :func:`publish_rendition`. Raises a
+    NewsaudioError subclass; the show is untouched on failure."""
+    assets = assets or check_run(show, options)
+    _LOG.info("stage load: %s", source)
+    article = load_article(source)
+    with work_folder(show) as work:
+        rendition = render(article, show, options, runtime, assets, work, progress)
+        return publish_rendition(show, rendition, runtime)

@@ -254,7 +254,7 @@ def feed_problems(out: Path) -> tuple[list[str], int]:
     and its number of items."""
     from lxml import etree
 
-    from newsaudio.feedcheck import check_target
+    from newsaudio.publish.check import check_target
 
     feed = out / "feed.xml"
     if not feed.is_file():

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from newsaudio.catalog import Catalog
+from newsaudio.publish.catalog import Catalog
 from tests.robustness.harness import (
     FAKE_VOICE,
     GOOD_ARTICLE,

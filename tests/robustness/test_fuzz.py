@@ -26,11 +26,11 @@ from lxml import etree
 
 from newsaudio.config import Show
 from newsaudio.errors import ConfigError, InputError
-from newsaudio.feed import build_feed, xml_text
 from newsaudio.loaders import load
 from newsaudio.models import Episode, Loudness
 from newsaudio.publish import MAX_SLUG_CHARS, slug_for
-from newsaudio.site import build_page
+from newsaudio.publish.feed import build_feed, xml_text
+from newsaudio.publish.site import build_page
 from newsaudio.text.clean import clean_article, has_words
 from newsaudio.text.prepare import prepare
 

@@ -187,7 +187,7 @@ def served(tmp_path: Path) -> tuple[Path, object]:
     pytest.importorskip("httpx")
     from starlette.testclient import TestClient
 
-    from newsaudio.serve import create_app
+    from newsaudio.publish.serve import create_app
 
     root = tmp_path / "out"
     (root / "episodes").mkdir(parents=True)

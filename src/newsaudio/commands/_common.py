@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from newsaudio.config import Show
+    from newsaudio.pipeline import Result
 
 
 def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
@@ -31,3 +35,29 @@ def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], N
             bar.__exit__(None, None, None)
 
     return update, finish
+
+
+def episode_json(result: Result, show: Show) -> dict[str, Any]:
+    """The JSON object ``add --json`` prints for one episode (``update`` and ``digest`` print
+    the same keys, and may add their own)."""
+    ep = result.episode
+    return {
+        "title": ep.title,
+        "guid": ep.guid,
+        "path": str(result.path),
+        "url": result.url,
+        "bytes": ep.bytes,
+        "duration_s": round(ep.duration_ms / 1000, 3),
+        "loudness_lufs": ep.loudness.integrated_lufs,
+        "true_peak_dbtp": ep.loudness.true_peak_dbtp,
+        "lra_lu": ep.loudness.lra_lu,
+        "slug": ep.slug,
+        "voice": ep.voice,
+        "feed": str(show.out_dir / "feed.xml"),
+        "transcript": str(show.episodes_dir / f"{ep.slug}.vtt"),
+        "utterances": len(result.script.utterances),
+        "spoken_text": result.spoken_text,
+        "synthesized": result.synthesized,
+        "cached": result.cached,
+        "fallback_chunks": list(result.fallback_chunks),
+    }

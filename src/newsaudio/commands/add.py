@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsaudio.commands._common import progress_bar
+from newsaudio.commands._common import episode_json, progress_bar
 from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
 
@@ -175,31 +175,7 @@ def add(
         finish()
         ep = result.episode
         if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "title": ep.title,
-                        "guid": ep.guid,
-                        "path": str(result.path),
-                        "url": result.url,
-                        "bytes": ep.bytes,
-                        "duration_s": round(ep.duration_ms / 1000, 3),
-                        "loudness_lufs": ep.loudness.integrated_lufs,
-                        "true_peak_dbtp": ep.loudness.true_peak_dbtp,
-                        "lra_lu": ep.loudness.lra_lu,
-                        "slug": ep.slug,
-                        "voice": ep.voice,
-                        "feed": str(show.out_dir / "feed.xml"),
-                        "transcript": str(show.episodes_dir / f"{ep.slug}.vtt"),
-                        "utterances": len(result.script.utterances),
-                        "spoken_text": result.spoken_text,
-                        "synthesized": result.synthesized,
-                        "cached": result.cached,
-                        "fallback_chunks": list(result.fallback_chunks),
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            click.echo(json.dumps(episode_json(result, show), ensure_ascii=False))
         else:
             minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
             click.echo(

@@ -59,7 +59,7 @@ def check(show: object, target: str | None, timeout: float) -> None:
     """
     from newsaudio.config import Show
     from newsaudio.errors import PublishError
-    from newsaudio.feedcheck import check_target
+    from newsaudio.publish.check import check_target
 
     assert isinstance(show, Show)
     where = target or str(show.out_dir / "feed.xml")

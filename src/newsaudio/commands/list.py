@@ -21,8 +21,8 @@ def list_(
     With --json, one JSON array of objects (guid, title, slug, published, duration_s,
     bytes, url, path, voice, loudness_lufs) for scripts.
     """
-    from newsaudio.feed import to_datetime
     from newsaudio.publish import list_episodes
+    from newsaudio.publish.feed import to_datetime
 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
     episodes = list_episodes(show)

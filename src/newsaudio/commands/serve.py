@@ -39,7 +39,7 @@ def serve(
     import socket
 
     from newsaudio.errors import PublishError
-    from newsaudio.serve import public_base_url, run
+    from newsaudio.publish.serve import public_base_url, run
 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
     if not (show.out_dir / "feed.xml").is_file():

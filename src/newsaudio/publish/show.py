@@ -19,14 +19,14 @@ from pathlib import Path
 
 from slugify import slugify
 
-from newsaudio.catalog import Catalog
 from newsaudio.config import Show
 from newsaudio.cover import draw_cover, prepare_cover
 from newsaudio.errors import InputError
-from newsaudio.feed import build_feed
 from newsaudio.fsutil import atomic_write_bytes, atomic_write_text, commit_file, locked
 from newsaudio.models import Episode
-from newsaudio.site import build_page
+from newsaudio.publish.catalog import Catalog
+from newsaudio.publish.feed import build_feed
+from newsaudio.publish.site import build_page
 
 _LOG = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from newsaudio.config import Show
-from newsaudio.feed import to_datetime, xml_text
 from newsaudio.models import Episode
+from newsaudio.publish.feed import to_datetime, xml_text
 
 
 def e(text: str) -> str:
