@@ -25,7 +25,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from newsaudio.audio.master import MasterSettings, StreamingMaster
 from newsaudio.audio.rendition import RenditionCache, rendition_key
 from newsaudio.config import Show
 from newsaudio.cover import thumbnail
-from newsaudio.errors import InputError, PublishError
+from newsaudio.errors import InputError, NewsaudioError, PublishError
 from newsaudio.loaders import load
 from newsaudio.models import Article, Episode, Script, Segment, Timeline
 from newsaudio.publish import ensure_cover, guid_for, publish, slug_for
@@ -416,3 +416,42 @@ def add(
     with work_folder(show) as work:
         rendition = render(article, show, options, runtime, assets, work, progress)
         return publish_rendition(show, rendition, runtime)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One render a run asks for: ``key`` is the caller's identity for it (a source path, a
+    feed item id); ``source`` is what to load (a path, URL or ``-``) or an Article already
+    loaded (a feed item's text)."""
+
+    key: str
+    source: str | Article
+
+
+Outcome = tuple[RenderJob, "Rendition | NewsaudioError"]
+"""A render's result: the Rendition, or the one-line error that failed it alone."""
+
+
+def render_many(
+    jobs: Iterable[RenderJob],
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+    progress: ProgressCallback | None = None,
+) -> Iterator[Outcome]:
+    """Render ``jobs`` in order in this process, yielding each outcome as it completes.
+
+    Each Rendition's work folder lives until the consumer asks for the next outcome, so
+    publish it (:func:`publish_rendition`) before iterating on. A job that fails yields its
+    NewsaudioError and the others go on. This is the in-process executor; other executors
+    (a local pool, a Dask cluster) yield the same outcomes.
+    """
+    for job in jobs:
+        try:
+            article = load_article(job.source) if isinstance(job.source, str) else job.source
+            with work_folder(show) as work:
+                rendition = render(article, show, options, runtime, assets, work, progress)
+                yield job, rendition
+        except NewsaudioError as exc:
+            yield job, exc
