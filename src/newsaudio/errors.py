@@ -22,6 +22,7 @@ class ExitStatus(enum.IntEnum):
     AUDIO = 6  #: ffmpeg missing or failing, audio decode/encode/master problems
     PUBLISH = 7  #: output folder, catalog, feed or tag could not be written
     CONFIG = 8  #: malformed show settings or voice profile
+    CLUSTER = 9  #: --cluster unusable: dask not installed, bad address, scheduler unreachable
     INTERRUPTED = 130  #: interrupted by the user (Ctrl-C); the segment cache keeps finished work
 
 
@@ -84,3 +85,10 @@ class ConfigError(NewsaudioError):
     """Show settings or a voice profile are malformed."""
 
     exit_status = ExitStatus.CONFIG
+
+
+class ClusterError(NewsaudioError):
+    """The cluster cannot be used: dask not installed, a malformed ``--cluster`` address, the
+    scheduler unreachable, or a render lost with every worker that tried it."""
+
+    exit_status = ExitStatus.CLUSTER

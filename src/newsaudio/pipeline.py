@@ -82,6 +82,7 @@ class Result:
     synthesized: int = 0  # chunks synthesized in this run
     cached: int = 0  # chunks served from the segment cache
     fallback_chunks: tuple[int, ...] = ()  # 1-based chunks spoken by the fallback voice
+    worker: str | None = None  # the cluster worker that rendered it; None: this process
 
 
 def summary(article: Article, limit: int = SUMMARY_CHARS) -> str:
@@ -191,6 +192,7 @@ class Rendition:
     synthesized: int = 0
     cached: int = 0
     fallback_chunks: tuple[int, ...] = ()
+    worker: str | None = None  # the cluster worker that rendered it; None: this process
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,7 @@ def publish_rendition(show: Show, rendition: Rendition, runtime: Runtime) -> Res
         synthesized=rendition.synthesized,
         cached=rendition.cached,
         fallback_chunks=rendition.fallback_chunks,
+        worker=rendition.worker,
     )
 
 

@@ -39,9 +39,10 @@ def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], N
 
 def episode_json(result: Result, show: Show) -> dict[str, Any]:
     """The JSON object ``add --json`` prints for one episode (``update`` and ``digest`` print
-    the same keys, and may add their own)."""
+    the same keys, and may add their own). Runs on a cluster add ``worker``: the address of
+    the Dask worker that rendered the episode."""
     ep = result.episode
-    return {
+    record: dict[str, Any] = {
         "title": ep.title,
         "guid": ep.guid,
         "path": str(result.path),
@@ -61,3 +62,6 @@ def episode_json(result: Result, show: Show) -> dict[str, Any]:
         "cached": result.cached,
         "fallback_chunks": list(result.fallback_chunks),
     }
+    if result.worker is not None:  # rendered on a cluster (--cluster): which worker
+        record["worker"] = result.worker
+    return record

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from newsaudio.commands._common import episode_json, progress_bar
 from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
+
+if TYPE_CHECKING:
+    from newsaudio.pipeline import RenderJob
 
 
 @click.command()
@@ -130,8 +135,8 @@ def add(
     (same guid) instead of adding a duplicate.
     """
     from newsaudio.audio.master import MasterSettings
-    from newsaudio.pipeline import AddOptions, Runtime
-    from newsaudio.pipeline import add as add_episode
+    from newsaudio.executors import create_executor
+    from newsaudio.pipeline import AddOptions, RenderJob, Runtime, check_run, publish_rendition
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.tts.base import builtin_voices_dir
 
@@ -158,32 +163,59 @@ def add(
         lexicon=lexicon,
     )
     runtime = Runtime(cache_dir=cache_dir)
+    assets = check_run(show, options)
+    jobs = [RenderJob(source, source) for source in sources]
     first_error: NewsaudioError | None = None
     failed = 0
-    for source in sources:
-        update, finish = progress_bar(f"Speaking {Path(source).name if source != '-' else 'stdin'}")
-        try:
-            result = add_episode(source, show, options, runtime, progress=update)
-        except NewsaudioError as exc:
-            finish()
-            if len(sources) == 1:
-                raise
-            click.echo(f"newsaudio: error: {exc}", err=True)
-            first_error = first_error or exc
-            failed += 1
-            continue
-        finish()
-        ep = result.episode
-        if as_json:
-            click.echo(json.dumps(episode_json(result, show), ensure_ascii=False))
-        else:
-            minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
-            click.echo(
-                f"{ep.title}\n  {result.path} ({ep.bytes:,} bytes, {minutes}:{seconds:02d}, "
-                f"{ep.loudness.integrated_lufs:.1f} LUFS, "
-                f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
-            )
+    bar = _SourceBars(jobs)
+    with closing(create_executor(None)) as executor:
+        for _job, outcome in executor.map(jobs, show, options, runtime, assets, bar.update):
+            bar.next()
+            try:
+                if isinstance(outcome, NewsaudioError):
+                    raise outcome
+                result = publish_rendition(show, outcome, runtime)
+            except NewsaudioError as exc:
+                if len(sources) == 1:
+                    raise
+                click.echo(f"newsaudio: error: {exc}", err=True)
+                first_error = first_error or exc
+                failed += 1
+                continue
+            ep = result.episode
+            if as_json:
+                click.echo(json.dumps(episode_json(result, show), ensure_ascii=False))
+            else:
+                minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
+                click.echo(
+                    f"{ep.title}\n  {result.path} ({ep.bytes:,} bytes, {minutes}:{seconds:02d}, "
+                    f"{ep.loudness.integrated_lufs:.1f} LUFS, "
+                    f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
+                )
     if first_error is not None:
         # each failure was reported on its own line above; exit with the first one's code
         click.echo(f"newsaudio: {failed} of {len(sources)} sources failed", err=True)
         click.get_current_context().exit(int(first_error.exit_status))
+
+
+class _SourceBars:
+    """One "Speaking NAME" bar per source, in job order, fed with (done, total) utterances."""
+
+    def __init__(self, jobs: list[RenderJob]) -> None:
+        self._names = [job.key if job.key != "-" else "stdin" for job in jobs]
+        self._index = 0
+        self._bar = progress_bar(self._label())
+
+    def _label(self) -> str:
+        names = self._names
+        return f"Speaking {Path(names[self._index]).name if self._index < len(names) else ''}"
+
+    def update(self, done: int, total: int) -> None:
+        """Progress of the render in progress."""
+        self._bar[0](done, total)
+
+    def next(self) -> None:
+        """The render in progress ended: close its bar, ready the next source's."""
+        self._bar[1]()
+        self._index += 1
+        self._bar = progress_bar(self._label())

@@ -1,0 +1,79 @@
+"""Where renders run: one small interface, picked from ``--cluster``.
+
+An :class:`Executor` takes :class:`~newsaudio.pipeline.RenderJob` s and yields their
+outcomes ``(job, Rendition | NewsaudioError)`` as they complete; the caller (the show's single
+publisher) publishes each Rendition before asking for the next outcome, because a Rendition's
+MP3 lives in a work folder that is removed then. Executors register by name in
+:data:`EXECUTORS` as ``"module:factory"`` strings, imported on first use, so the pipeline
+never imports dask itself:
+
+- ``local`` (:mod:`newsaudio.executors.local`): in this process, in order (the default).
+- ``dask`` (:mod:`newsaudio.executors.dask`): one Dask task per article on a running scheduler
+  (``tcp://host:8786``) or on a LocalCluster started for the run (``local:N``).
+
+Adding an executor is one new module plus one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from newsaudio.config import Show
+    from newsaudio.pipeline import AddOptions, Outcome, RenderJob, RunAssets, Runtime
+    from newsaudio.tts.speak import ProgressCallback
+
+
+class Executor(Protocol):
+    """Runs renders somewhere and yields their outcomes.
+
+    ``name`` describes where, for logs and progress bars ("in process", "Dask at
+    tcp://10.0.0.5:8786, 4 workers"). :meth:`map` yields one outcome per job, each exactly
+    once, as renders complete (in-process executors: in job order); a job that fails yields
+    its one-line NewsaudioError and the others go on. ``progress`` gets (done, total)
+    utterances of the render in progress where the executor can see them (in process).
+    :meth:`close` releases what the executor started (worker pools, a LocalCluster).
+    """
+
+    name: str
+
+    def map(
+        self,
+        jobs: Iterable[RenderJob],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        progress: ProgressCallback | None = None,
+    ) -> Iterator[Outcome]:
+        """Render ``jobs``; yield ``(job, Rendition | NewsaudioError)`` as each completes."""
+        ...
+
+    def close(self) -> None:
+        """Stop what the executor started; idempotent."""
+        ...
+
+
+ExecutorFactory = Callable[[str | None], Executor]
+
+EXECUTORS: dict[str, str] = {
+    "local": "newsaudio.executors.local:create",
+    "dask": "newsaudio.executors.dask:create",
+}
+"""Registered executors: name -> ``"module:factory"``; the factory takes the address
+(``--cluster`` value, or None)."""
+
+
+def executor_kind(cluster: str | None) -> str:
+    """The executor for a ``--cluster`` value: ``local`` without one, else ``dask``."""
+    return "dask" if cluster else "local"
+
+
+def create_executor(cluster: str | None = None) -> Executor:
+    """The executor for ``cluster`` (None: in process). Raises ClusterError when a cluster
+    cannot be used (dask missing, address malformed, scheduler unreachable)."""
+    module_name, _, attr = EXECUTORS[executor_kind(cluster)].partition(":")
+    factory: ExecutorFactory = getattr(importlib.import_module(module_name), attr)
+    return factory(cluster)

@@ -1,0 +1,43 @@
+"""The in-process executor: renders one job after another here, in order.
+
+It is :func:`newsaudio.pipeline.render_many` behind the :class:`~newsaudio.executors.Executor`
+interface; ``newsaudio add`` without ``--cluster`` uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsaudio.config import Show
+    from newsaudio.pipeline import AddOptions, Outcome, RenderJob, RunAssets, Runtime
+    from newsaudio.tts.speak import ProgressCallback
+
+
+class LocalExecutor:
+    """Renders in this process, in job order (see :func:`newsaudio.pipeline.render_many`)."""
+
+    name = "in process"
+
+    def map(
+        self,
+        jobs: Iterable[RenderJob],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        progress: ProgressCallback | None = None,
+    ) -> Iterator[Outcome]:
+        """Yield ``(job, Rendition | NewsaudioError)`` for each job, in order."""
+        from newsaudio.pipeline import render_many
+
+        return render_many(jobs, show, options, runtime, assets, progress)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def create(address: str | None = None) -> LocalExecutor:
+    """Factory registered as executor ``local`` (``address`` is ignored)."""
+    return LocalExecutor()
