@@ -3,7 +3,8 @@
 No audio, tag or feed work happens here; see :mod:`newsaudio.pipeline`. Results go to
 stdout (``--json`` for scripts), progress and errors to stderr. Every
 :class:`~newsaudio.errors.NewsaudioError` becomes one line on stderr and its exit code;
-anything else is reported as an internal error in one line (``--traceback`` shows it).
+anything else is reported as an internal error in one line (exit 1). ``--traceback`` prints
+the Python traceback before that line and keeps the exit code.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ COMMANDS: tuple[str, ...] = (
 _TRACEBACK = False
 
 
+def _print_traceback(exc: BaseException) -> None:
+    """Write ``exc``'s traceback (with its causes) to stderr, for ``--traceback``."""
+    import traceback
+
+    sys.stderr.write("".join(traceback.format_exception(exc)))
+    sys.stderr.flush()
+
+
 class _Group(click.Group):
     """Maps NewsaudioError and unexpected exceptions to one stderr line and an exit code."""
 
@@ -34,8 +43,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except NewsaudioError as exc:
-            if _TRACEBACK:
-                raise
+            if _TRACEBACK:  # the traceback for the bug report, and still the documented code
+                _print_traceback(exc)
             click.echo(f"newsaudio: error: {exc}", err=True)
             ctx.exit(int(exc.exit_status))
         except KeyboardInterrupt:
@@ -45,7 +54,7 @@ class _Group(click.Group):
             raise
         except Exception as exc:
             if _TRACEBACK:
-                raise
+                _print_traceback(exc)
             click.echo(
                 f"newsaudio: internal error: {type(exc).__name__}: "
                 f"{' '.join(str(exc).split())} (rerun with --traceback and report it)",

@@ -8,6 +8,7 @@ POSIX): a reader never sees half a file, and a crash leaves either the old or th
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import tempfile
@@ -60,6 +61,62 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise PublishError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+
+
+MIN_FREE_BYTES = 16 * 1024 * 1024
+"""Free space (bytes) a show's disk must have before a run starts: a 5-minute episode needs
+about 3.5 MB of MP3 plus its work files (the programme's PCM, about 5 MB a minute, lives
+in ``.newsaudio/work`` until the MP3 is encoded)."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
+
+
+def check_writable(folder: Path, shown_as: Path, min_free_bytes: int = MIN_FREE_BYTES) -> None:
+    """Probe that files can be created, written and renamed in ``folder`` and that its disk
+    has at least ``min_free_bytes`` free (for the calling user, ``statvfs`` ``f_bavail``).
+
+    A probe file is created, 4 KiB written to it, renamed and removed. Raises PublishError
+    naming ``folder`` (or ``shown_as``, the show folder, for disk space) and the reason:
+    permission denied, read-only file system, no space left...
+    """
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{os.getpid()}-.probe.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(b"\0" * 4096)
+            f.flush()
+        renamed = f"{tmp}.renamed"
+        os.replace(tmp, renamed)
+        tmp = renamed
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise PublishError(
+                f"{shown_as}: no space left on its disk ({reason}); free some space or use --out"
+            ) from exc
+        what = "the show folder" if folder == shown_as else f"the show's {folder.name} folder"
+        raise PublishError(
+            f"{folder}: {what} is not writable ({reason}); "
+            "fix its permissions or choose another folder with --out"
+        ) from exc
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    try:
+        st = os.statvfs(folder)
+        free = st.f_bavail * st.f_frsize
+    except OSError as exc:
+        raise PublishError(
+            f"{shown_as}: cannot use the show folder ({exc.strerror or exc})"
+        ) from exc
+    if free < min_free_bytes:
+        raise PublishError(
+            f"{shown_as}: no space left: only {_size(free)} free on its disk; making an "
+            f"episode needs at least {_size(min_free_bytes)} (free some space or use --out)"
+        )
 
 
 def atomic_write_text(path: Path, text: str) -> None:

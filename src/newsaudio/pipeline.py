@@ -14,7 +14,8 @@ state) and ``publish_rendition`` (the show's single writer) is what ``update``, 
 cluster runs build on: render anywhere, publish here, in order.
 
 Checks that can fail fast run before any synthesis: ffmpeg present, voice known and its
-model intact, the article readable and non-empty.
+model intact, the show folder writable with free disk space, the article readable and
+non-empty.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from newsaudio.audio.rendition import RenditionCache, rendition_key
 from newsaudio.config import Show
 from newsaudio.cover import thumbnail
 from newsaudio.errors import InputError, NewsaudioError, PublishError
+from newsaudio.fsutil import check_writable
 from newsaudio.loaders import load
 from newsaudio.models import Article, Episode, Script, Segment, Timeline
 from newsaudio.publish import ensure_cover, guid_for, publish, slug_for
@@ -207,8 +209,9 @@ class RunAssets:
 
 def check_run(show: Show, options: AddOptions) -> RunAssets:
     """Fail-fast checks before the expensive part: ffmpeg present, user jingles decodable,
-    the voice known. Writes the show's cover if needed. Raises AudioError, VoiceError,
-    ConfigError or PublishError."""
+    the voice known, the show folder (and its state and episodes folders) writable with
+    enough free disk space (:func:`~newsaudio.fsutil.check_writable`). Writes the show's
+    cover if needed. Raises AudioError, VoiceError, ConfigError or PublishError."""
     _LOG.info("stage check: ffmpeg and voice")
     check_ffmpeg()
     s = options.master
@@ -224,14 +227,24 @@ def check_run(show: Show, options: AddOptions) -> RunAssets:
     )
     if options.voice is not None:
         get_voice(options.voice)  # an unknown name fails before the article is read
+    _LOG.info("stage check: the show folder %s is writable", show.out_dir)
     try:
         show.state_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PublishError(
             f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
         ) from exc
-    cover = ensure_cover(show)
-    return RunAssets(user_jingles, bed, thumbnail(cover.read_bytes()))
+    for folder in (show.out_dir, show.state_dir, show.episodes_dir):
+        if folder.is_dir():
+            check_writable(folder, show.out_dir)
+    try:
+        cover = ensure_cover(show)
+        cover_jpeg = thumbnail(cover.read_bytes())
+    except OSError as exc:
+        raise PublishError(
+            f"{show.out_dir}: cannot write the show's cover ({exc.strerror or exc})"
+        ) from exc
+    return RunAssets(user_jingles, bed, cover_jpeg)
 
 
 @contextlib.contextmanager

@@ -725,7 +725,7 @@ CASES: list[Case] = [
         "a port nobody listens on",
         "error",
         INPUT,
-        "cannot be fetched",
+        "connection refused by 127.0.0.1:9",
         lambda wd, ctx: Invocation(["http://127.0.0.1:9/article"]),
     ),
     # -- voices, audio, ffmpeg ------------------------------------------------------------

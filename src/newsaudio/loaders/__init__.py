@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import importlib
+import re
 import stat
 import sys
 from pathlib import Path
@@ -83,6 +84,9 @@ def read_source(source: str, stdin: BinaryIO | None = None) -> bytes:
         st = path.stat()
     except FileNotFoundError:
         what = "a broken symbolic link" if path.is_symlink() else "no such file"
+        guess = url_guess(source)
+        if guess is not None:
+            what += f"; did you mean {guess}?"
         raise InputError(source, what) from None
     except OSError as exc:  # ELOOP (symbolic link loop), ENAMETOOLONG, EACCES on a folder
         raise InputError(source, f"cannot be read ({exc.strerror or exc})") from None
@@ -103,6 +107,25 @@ def read_source(source: str, stdin: BinaryIO | None = None) -> bytes:
     if len(data) > MAX_SOURCE_BYTES:  # the file grew after stat()
         raise InputError(source, _too_large(len(data)))
     return data
+
+
+_HOST_LIKE = re.compile(
+    r"^(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*|(?:[a-z0-9-]+\.)+[a-z]{2,63})(?::\d{1,5})?(?:[/?#].*)?$",
+    re.I,
+)
+
+
+def url_guess(source: str) -> str | None:
+    """``https://`` + ``source`` when a missing file name looks like a web address without
+    its scheme (``www.example.org/news/1``, ``example.org/story``), else None.
+
+    A bare ``name.ext`` (``notes.txt``) is not a guess: it needs ``www.`` or a path."""
+    if not _HOST_LIKE.match(source) or source.startswith(("/", ".")):
+        return None
+    host = re.split(r"[/?#:]", source, maxsplit=1)[0]
+    if not (host.lower().startswith("www.") or source[len(host) :][:1] in ("/", ":")):
+        return None
+    return f"https://{source}"
 
 
 def _too_large(size: int) -> str:

@@ -14,7 +14,8 @@ Fetching (requests, streaming) is bounded in every direction (:class:`FetchLimit
 
 The final URL (after redirects) is the article's ``source_key`` and, unless the page names
 a canonical URL, its ``source_url``. Every failure is an InputError naming the URL: HTTP
-status, timeout, too large, redirect loop, refused scheme, not a web page.
+status, timeout, too large, redirect loop, refused scheme, not a web page; network failures
+in plain words naming ``HOST:PORT`` (:func:`newsaudio.net.describe_request_error`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from newsaudio import __version__
 from newsaudio.errors import ConfigError, InputError
 from newsaudio.models import Article
+from newsaudio.net import describe_request_error
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -158,19 +160,16 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
                     allow_redirects=False,
                     timeout=(limits.connect_timeout_s, limits.read_timeout_s),
                 )
-            except requests.exceptions.ConnectTimeout:
-                raise InputError(
-                    url, f"could not connect within {limits.connect_timeout_s:g} s"
-                ) from None
-            except requests.exceptions.ReadTimeout:
-                raise InputError(
-                    url, f"the server did not answer within {limits.read_timeout_s:g} s"
-                ) from None
             except requests.exceptions.InvalidURL as exc:
                 raise InputError(url, f"is not a valid URL ({exc})") from None
             except requests.exceptions.RequestException as exc:
-                reason = type(exc).__name__
-                raise InputError(url, f"cannot be fetched ({reason})") from None
+                timeout_s = (
+                    limits.connect_timeout_s
+                    if isinstance(exc, requests.exceptions.ConnectTimeout)
+                    else limits.read_timeout_s
+                )
+                reason = describe_request_error(exc, current, timeout_s=timeout_s)
+                raise InputError(url, f"cannot be fetched: {reason}") from exc
             with response:
                 if response.status_code in _REDIRECT_CODES:
                     location = response.headers.get("Location")
@@ -202,10 +201,13 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
                     raise InputError(
                         url, f"the server stopped sending for {limits.read_timeout_s:g} s"
                     ) from None
-                except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
-                    raise InputError(url, f"download failed ({type(exc).__name__})") from None
-                except OSError as exc:
-                    raise InputError(url, f"download failed ({type(exc).__name__})") from None
+                except (
+                    requests.exceptions.RequestException,
+                    urllib3.exceptions.HTTPError,
+                    OSError,
+                ) as exc:
+                    reason = describe_request_error(exc, current)
+                    raise InputError(url, f"download failed: {reason}") from exc
                 _LOGGER.info("fetched %s (%d bytes, %s)", current, len(body), media_type)
                 return Fetched(current, media_type, charset_m.group(1) if charset_m else None, body)
     raise InputError(url, f"more than {limits.max_redirects} redirects")

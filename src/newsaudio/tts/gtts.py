@@ -324,7 +324,9 @@ class GttsEngine:
             except requests.Timeout:
                 last, connection_only = f"no reply within {s.timeout_s:g} s", False
             except requests.RequestException as exc:
-                last = f"connection failed: {type(exc).__name__}"
+                from newsaudio.net import describe_request_error
+
+                last = f"connection failed: {describe_request_error(exc, self.url)}"
                 if connection_only and not self._succeeded and attempt >= 2:
                     raise self._offline_error(last) from exc  # fail fast when offline
             else:

@@ -1,0 +1,102 @@
+"""Network failures in plain words, for every module that makes HTTP requests.
+
+:func:`describe_request_error` turns what ``requests`` (and urllib3 under it) raises into a
+short phrase that names the server as ``HOST:PORT`` and says what went wrong, in the words a
+user would use: "connection refused by example.org:443", "cannot find the server
+example.org (DNS lookup failed)", "no answer from example.org:443 within 10 s", "TLS error
+with example.org:443 (certificate verify failed: ...)". Callers put it in their own
+error (InputError for an article URL, SynthesisError for an engine, a report line for
+``feed check``); nothing here raises or prints.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from urllib.parse import urlsplit
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_port(url: str) -> str:
+    """``HOST:PORT`` of ``url`` (the scheme's default port when none is given), e.g.
+    ``example.org:443``; IPv6 hosts in brackets. ``url`` itself if it has no host."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        return url
+    host = parts.hostname
+    if not host:
+        return url
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{port}" if port else host
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps: causes, contexts, ``reason`` attributes (urllib3's
+    MaxRetryError) and exception arguments (requests wraps urllib3's errors there)."""
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo and len(seen) < 32:
+        item = todo.pop(0)
+        if not isinstance(item, BaseException) or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo.extend([getattr(item, "reason", None), item.__cause__, item.__context__])
+        todo.extend(item.args)
+    return seen
+
+
+def _names(chain: list[BaseException]) -> set[str]:
+    return {cls.__name__ for e in chain for cls in type(e).__mro__}
+
+
+def _first(chain: list[BaseException], kind: type[BaseException]) -> BaseException | None:
+    return next((e for e in chain if isinstance(e, kind)), None)
+
+
+def describe_request_error(exc: BaseException, url: str, *, timeout_s: float | None = None) -> str:
+    """A plain-words phrase for why a request to ``url`` failed.
+
+    ``exc`` is what requests/urllib3 raised (any exception is accepted; an unknown one is
+    named by its class). ``timeout_s`` is the timeout that ran out, if known (seconds).
+    Covers: connection refused, DNS lookup failure, connect and read timeouts, TLS errors,
+    connection reset or closed, proxy errors, too many redirects.
+    """
+    where = host_port(url)
+    host = where.rsplit(":", 1)[0] if where != url else url
+    chain = _chain(exc)
+    names = _names(chain)
+    within = f" within {timeout_s:g} s" if timeout_s is not None else ""
+    if "ProxyError" in names:
+        return f"the proxy refused or failed the connection to {where}"
+    if _first(chain, ssl.SSLError) is not None or "SSLError" in names:
+        tls = _first(chain, ssl.SSLError)
+        detail = getattr(tls, "reason", None) or getattr(tls, "verify_message", None)
+        detail = detail or (str(tls) if tls is not None else "")
+        detail = " ".join(str(detail).replace("_", " ").split())
+        return f"TLS error with {where}" + (f" ({detail})" if detail else "")
+    if _first(chain, ConnectionRefusedError) is not None:
+        return f"connection refused by {where} (nothing is listening there)"
+    if _first(chain, socket.gaierror) is not None or "NameResolutionError" in names:
+        return f"cannot find the server {host} (DNS lookup failed)"
+    if _first(chain, ConnectionResetError) is not None:
+        return f"connection reset by {where}"
+    # (urllib3's NewConnectionError is a ConnectTimeoutError subclass: causes come first)
+    if "ConnectTimeout" in names or "ConnectTimeoutError" in names:
+        return f"could not connect to {where}{within} (timed out)"
+    if "ReadTimeout" in names or "ReadTimeoutError" in names or "Timeout" in names:
+        return f"no answer from {where}{within} (timed out)"
+    if "RemoteDisconnected" in names or "ProtocolError" in names:
+        return f"{where} closed the connection without an answer"
+    if _first(chain, TimeoutError) is not None:
+        return f"no answer from {where}{within} (timed out)"
+    if "TooManyRedirects" in names:
+        return f"too many redirects from {where}"
+    unreachable = _first(chain, OSError)
+    strerror = getattr(unreachable, "strerror", None)
+    if strerror:
+        return f"cannot connect to {where} ({str(strerror).lower()})"
+    return f"request to {where} failed ({type(exc).__name__})"
