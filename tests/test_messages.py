@@ -182,3 +182,74 @@ def test_host_port(url: str, expected: str) -> None:
 
 def test_unknown_errors_are_named_by_class() -> None:
     assert "ValueError" in describe_request_error(ValueError("x"), "http://example.org/")
+
+
+# -- feed check: counts in words, show options on both levels ----------------------------
+
+
+def test_feed_check_counts_and_show_options_after_the_subcommand(workdir: Path) -> None:
+    from newsaudio.config import Show
+
+    from .test_publish import make_episodes
+
+    show = Show(out_dir=workdir / "out")
+    (result,) = make_episodes(workdir, show, ["One story"])
+    with result.path.open("ab") as f:
+        f.write(b"\0" * 10)  # the enclosure length no longer matches: one error
+    outputs = []
+    for args in (["feed", "check", "--out", "out"], ["feed", "--out", "out", "check"]):
+        run = cli_runner().invoke(cli, args)
+        assert run.exit_code == int(ExitStatus.PUBLISH), run.stdout + run.stderr
+        assert "1 episode, 1 error, 0 warnings" in run.stdout
+        assert "1 errors" not in run.stdout + run.stderr
+        assert "the feed has 1 error " in run.stderr
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1]
+    # the subcommand's own option wins over the group's
+    run = cli_runner().invoke(cli, ["feed", "--out", "elsewhere", "check", "--out", "out"])
+    assert "1 episode, 1 error" in run.stdout
+
+
+def test_feed_check_unreachable_names_host_and_port(workdir: Path) -> None:
+    port = _free_port()
+    run = cli_runner().invoke(cli, ["feed", "check", f"http://127.0.0.1:{port}/feed.xml"])
+    assert run.exit_code == int(ExitStatus.INPUT)
+    assert f"connection refused by 127.0.0.1:{port}" in run.stderr
+
+
+# -- voices preview: text that starts with '-', text on stdin ----------------------------
+
+
+def test_preview_text_after_double_dash(workdir: Path) -> None:
+    run = cli_runner().invoke(
+        cli, ["voices", "preview", "fake", "-o", "p.wav", "--", "- a list item"]
+    )
+    assert run.exit_code == 0, run.stderr
+    assert (workdir / "p.wav").stat().st_size > 44
+
+
+def test_preview_text_from_stdin(workdir: Path) -> None:
+    short = cli_runner().invoke(cli, ["voices", "preview", "fake", "Hi.", "-o", "short.wav"])
+    assert short.exit_code == 0, short.stderr
+    run = cli_runner().invoke(
+        cli,
+        ["voices", "preview", "fake", "-", "-o", "p.wav"],
+        input="- a list item from standard input, long enough to hear.\n",
+    )
+    assert run.exit_code == 0, run.stderr
+    assert (workdir / "p.wav").stat().st_size > (workdir / "short.wav").stat().st_size
+    empty = cli_runner().invoke(cli, ["voices", "preview", "fake", "-", "-o", "e.wav"], input="")
+    assert empty.exit_code == int(ExitStatus.INPUT) and "stdin" in empty.stderr
+
+
+def test_text_starting_with_a_dash_gets_a_hint(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsaudio", "voices", "preview", "joe", "- text", "-o", "p.wav"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == int(ExitStatus.USAGE)
+    (line,) = proc.stderr.strip().splitlines()
+    assert "'--'" in line and not (tmp_path / "p.wav").exists()

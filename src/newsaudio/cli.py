@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import sys
 from typing import Any
 
@@ -104,6 +105,9 @@ def main() -> None:
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "newsaudio"
         message = " ".join(exc.format_message().split())
+        if isinstance(exc, click.NoSuchOption) and not re.match(r"--?\w", exc.option_name):
+            # text that starts with '-' ("- the list item"), not a misspelt option
+            message += f"; put text that starts with '-' after '--' ({where} [OPTIONS] -- TEXT)"
         click.echo(f"newsaudio: error: {message} (see '{where} --help')", err=True)
         sys.exit(int(ExitStatus.USAGE))
     except click.ClickException as exc:

@@ -28,7 +28,9 @@ from newsaudio.commands.init import load_show_from, show_options
 def serve(
     config_file: Path | None, out_dir: Path | None, base_url: str | None, host: str, port: int
 ) -> None:
-    """Serve the show folder and print the feed URL to paste into a podcast app.
+    """Serve the show folder; print the feed URL to paste into a podcast app, and its QR
+    code for a phone's camera. Each request is logged on stderr (client, method, path,
+    Range header, status, bytes sent).
 
     Serves files as they are, with byte ranges (206), HEAD and the MIME types podcast apps
     expect; never the show's .newsaudio/ state, dot-files, or anything outside the folder.
@@ -39,6 +41,7 @@ def serve(
     import socket
 
     from newsaudio.errors import PublishError
+    from newsaudio.publish.qr import qr_text
     from newsaudio.publish.serve import public_base_url, run
 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
@@ -50,11 +53,18 @@ def serve(
         try:
             probe.bind((host, port))
         except OSError as exc:
-            reason = "address in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-            raise PublishError(f"{host}:{port}: cannot listen ({reason})") from exc
+            if exc.errno == errno.EADDRINUSE:
+                raise PublishError(
+                    f"{host}:{port}: cannot listen: port {port} is already in use (another "
+                    f"program, or another newsaudio serve); choose another with "
+                    f"--port {_free_port(family, host, port)}"
+                ) from exc
+            raise PublishError(f"{host}:{port}: cannot listen ({exc.strerror})") from exc
     served = public_base_url(host, port)
     click.echo(f"Serving {show.out_dir} at {served}")
     click.echo(f"Feed URL (paste into your podcast app): {served}feed.xml")
+    click.echo("Or point a phone's camera at this code:")
+    click.echo(qr_text(f"{served}feed.xml"), nl=False)
     loopback = ("http://localhost:", "http://127.0.0.1:")
     same = show.base_url == served or (
         show.base_url.startswith(loopback)
@@ -67,5 +77,33 @@ def serve(
             f"address, first run: newsaudio feed --out {show.out_dir} --base-url {served}",
             err=True,
         )
-    click.echo("Press Ctrl-C to stop.", err=True)
+    click.echo("Press Ctrl-C to stop. Each request is logged below.", err=True)
+    _show_access_log()
     run(show.out_dir, host, port)
+
+
+def _free_port(family: int, host: str, port: int) -> int:
+    """The first port after ``port`` that ``host`` can listen on (or ``port`` + 1)."""
+    import socket
+
+    for candidate in range(port + 1, min(port + 50, 65536)):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return port + 1
+
+
+def _show_access_log() -> None:
+    """Print the server's one-line-per-request log (newsaudio.serve) on stderr."""
+    import logging
+    import sys
+
+    logger = logging.getLogger("newsaudio.serve")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

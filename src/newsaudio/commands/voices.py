@@ -80,12 +80,26 @@ def voices(ctx: click.Context, as_json: bool) -> None:
     help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
 )
 def preview(name: str, text: str | None, output: Path, cache_dir: Path | None) -> None:
-    """Speak TEXT (default: a short sample) with voice NAME into a WAV or MP3 file."""
+    """Speak TEXT (default: a short sample) with voice NAME into a WAV or MP3 file.
+
+    TEXT - reads the text from standard input. Text that starts with '-' goes after '--'
+    (options first).
+
+    \b
+    Example:
+      newsaudio voices preview joe -o joe.wav -- "- a list item"
+      echo "Good evening." | newsaudio voices preview joe - -o joe.mp3
+    """
+    from newsaudio.errors import InputError
     from newsaudio.tts import preview as previews
     from newsaudio.tts.cache import SegmentCache
 
     if output.suffix.lower() not in (".wav", ".mp3"):
         raise click.BadParameter("use a .wav or .mp3 file name", param_hint="-o")
+    if text == "-":
+        text = click.get_text_stream("stdin").read()
+        if not text.strip():
+            raise InputError("<stdin>", "is empty: no text to speak")
     segment = previews.preview(name, text, SegmentCache(cache_dir))
     previews.save(segment, output)
     click.echo(f"{output} ({segment.duration_ms / 1000:.1f} s, voice {name})")

@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsaudio.config import APPLE_CATEGORIES, Show
 from newsaudio.errors import InputError
+from newsaudio.net import describe_request_error
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -343,7 +344,7 @@ def check_host(report: Report, feed: Feed, session: object, timeout_s: float) ->
                         where, f"GET {url}: Range bytes=0-1 returned {len(body)} bytes, not 2"
                     )
         except requests.RequestException as exc:
-            report.error(where, f"{url}: request failed ({type(exc).__name__})")
+            report.error(where, f"{url}: request failed: {describe_request_error(exc, url)}")
 
 
 def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0) -> Report:
@@ -357,7 +358,8 @@ def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0)
             try:
                 response = session.get(target, timeout=timeout_s)
             except requests.RequestException as exc:
-                raise InputError(target, f"cannot fetch the feed ({type(exc).__name__})") from exc
+                reason = describe_request_error(exc, target, timeout_s=timeout_s)
+                raise InputError(target, f"cannot fetch the feed: {reason}") from exc
             if response.status_code != 200:
                 raise InputError(target, f"answered HTTP {response.status_code}")
             report, feed = check_feed(response.content)

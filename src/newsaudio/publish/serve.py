@@ -146,4 +146,7 @@ def run(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``root`` on ``host``:``port`` until interrupted (blocking; uvicorn)."""
     import uvicorn
 
-    uvicorn.run(create_app(root), host=host, port=port, log_level="warning", access_log=False)
+    from newsaudio.publish.access_log import AccessLog
+
+    app = AccessLog(create_app(root))  # one line per request on the newsaudio.serve logger
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
