@@ -23,6 +23,7 @@ class ExitStatus(enum.IntEnum):
     PUBLISH = 7  #: output folder, catalog, feed or tag could not be written
     CONFIG = 8  #: malformed show settings or voice profile
     CLUSTER = 9  #: --cluster unusable: dask not installed, bad address, scheduler unreachable
+    PARTIAL = 10  #: update: some items or sources failed (the rest was published)
     INTERRUPTED = 130  #: interrupted by the user (Ctrl-C); the segment cache keeps finished work
 
 
@@ -55,6 +56,28 @@ class InputError(NewsaudioError):
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: {problem}")
+
+
+class SourceError(InputError):
+    """A followed source (feed) cannot be fetched or parsed, or an item cannot be used.
+
+    ``status`` is the HTTP status when there was one; ``retry_after_s`` the seconds a 429 or
+    503 answer asked to wait; ``gone`` is True for ``410 Gone`` (stop following).
+    """
+
+    def __init__(
+        self,
+        source: str,
+        problem: str,
+        *,
+        status: int | None = None,
+        retry_after_s: float | None = None,
+        gone: bool = False,
+    ) -> None:
+        self.status = status
+        self.retry_after_s = retry_after_s
+        self.gone = gone
+        super().__init__(source, problem)
 
 
 class VoiceError(NewsaudioError):

@@ -133,9 +133,18 @@ def remove_episode(show: Show, ref: str, now: datetime | None = None) -> Episode
             raise InputError(ref, f"no episode with this guid in {show.out_dir} (newsaudio list)")
         with catalog.transaction():
             catalog.remove(episode.guid)
+        _tombstone(show, episode, now)
         rebuild(show, catalog, now)
         _delete_files(show, episode.slug)
         return episode
+
+
+def _tombstone(show: Show, episode: Episode, now: datetime | None) -> None:
+    """Tell the sources state that the user removed ``episode``, so ``update`` never makes
+    it again (:func:`newsaudio.sources.state.record_removal`)."""
+    from newsaudio.sources.state import record_removal
+
+    record_removal(show.state_dir, episode.guid, episode.source_key, now or datetime.now(UTC))
 
 
 def publish_lock(show: Show) -> contextlib.AbstractContextManager[None]:

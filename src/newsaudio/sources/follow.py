@@ -1,0 +1,201 @@
+"""Following and unfollowing sources, and what ``sources`` shows about them.
+
+``follow`` fetches the URL once to check it: a feed is followed as it is; a web page is
+searched for the feeds it announces (:mod:`.discover`) and the first readable one is
+followed. Following the same feed twice is one source (its settings are updated).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from newsaudio.config import Show
+from newsaudio.errors import InputError, SourceError
+from newsaudio.sources import fetch, parse, scheme_of
+from newsaudio.sources.discover import discover, looks_like_html
+from newsaudio.sources.model import FeedResponse, ParsedFeed
+from newsaudio.sources.opml import Outline
+from newsaudio.sources.state import SourceRecord, StateStore
+
+_LOG = logging.getLogger(__name__)
+
+FULL_TEXT_MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class FollowOptions:
+    """Settings of a followed source (see ``newsaudio follow --help``)."""
+
+    name: str | None = None
+    voice: str | None = None
+    limit: int = 3
+    include: str = ""
+    exclude: str = ""
+    full_text: str = "auto"
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The outcome of ``follow``: the source as stored, its item count and feed format, and
+    whether it was followed already."""
+
+    source: SourceRecord
+    items: int
+    format: str
+    already: bool
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One line of ``newsaudio sources``."""
+
+    source: SourceRecord
+    published: int
+    failed: int
+    skipped: int
+    error: str | None
+
+
+def feed_address(url: str) -> str:
+    """The stored form of ``url``: an absolute path for a local file, else ``url``."""
+    if scheme_of(url) == "file" and "://" not in url:
+        return str(Path(url).expanduser().resolve())
+    return url
+
+
+def resolve_feed(url: str) -> tuple[str, FeedResponse, ParsedFeed]:
+    """Fetch ``url`` and find the feed: the document itself, or the first readable feed a
+    web page announces. Returns (feed URL, response, parsed feed). Raises SourceError."""
+    url = feed_address(url)
+    response = fetch(url)
+    if response.moved_to:
+        url = response.moved_to
+    if not looks_like_html(response.body, response.media_type):
+        return url, response, parse(response)
+    candidates = discover(response.body, response.url)
+    if not candidates:
+        raise SourceError(
+            url, "is a web page that announces no feed (no RSS, Atom or JSON Feed link)"
+        )
+    problems = []
+    for candidate in candidates:
+        try:
+            feed_response = fetch(candidate)
+            return feed_response.moved_to or candidate, feed_response, parse(feed_response)
+        except SourceError as exc:
+            problems.append(str(exc))
+    raise SourceError(url, "announces feeds, but none is readable: " + "; ".join(problems))
+
+
+def _unique_name(store: StateStore, wanted: str, url: str) -> str:
+    taken = {s.name.casefold() for s in store.sources() if s.url != url}
+    name, n = wanted, 2
+    while name.casefold() in taken:
+        name, n = f"{wanted} ({n})", n + 1
+    return name
+
+
+def follow(show: Show, url: str, options: FollowOptions, now: datetime) -> Followed:
+    """Check ``url`` and follow its feed. Raises SourceError if it is neither a feed nor a
+    page announcing one, InputError for bad options, PublishError if state is unwritable."""
+    if options.full_text not in FULL_TEXT_MODES:
+        raise InputError(url, f"--full-text must be one of {', '.join(FULL_TEXT_MODES)}")
+    feed_url, _response, feed = resolve_feed(url)
+    with StateStore.of(show.state_dir) as store, store.transaction():
+        old = store.source_by_url(feed_url)
+        already = old is not None and old.active
+        wanted = options.name or (old.name if already and old else None) or feed.title
+        name = _unique_name(store, wanted or feed_url, feed_url)
+        source = store.add_source(
+            feed_url,
+            name,
+            now,
+            voice=options.voice,
+            limit=options.limit,
+            include=options.include,
+            exclude=options.exclude,
+            full_text=options.full_text,
+            gone=False,
+            error=None,
+            next_retry=None,
+        )
+    _LOG.info("following %s (%s, %d items)", feed_url, feed.format, feed.total_items)
+    return Followed(source, feed.total_items, feed.format, already)
+
+
+def unfollow(show: Show, ref: str) -> SourceRecord:
+    """Stop following the source named ``ref`` (or with URL ``ref``). Its episodes stay; its
+    items' states are kept, so following it again makes nothing twice. Raises InputError."""
+    with StateStore.of(show.state_dir) as store, store.transaction():
+        source = store.find_source(ref) or store.find_source(feed_address(ref))
+        if source is None:
+            raise InputError(ref, "no followed source with this name or URL (newsaudio sources)")
+        store.update_source(source.id, active=False)
+        return source
+
+
+def source_statuses(show: Show) -> list[SourceStatus]:
+    """Every followed source with its counts and last error ([] for a show following none)."""
+    if not (show.state_dir / "sources.sqlite").is_file():
+        return []
+    with StateStore.of(show.state_dir) as store:
+        out = []
+        for source in store.sources():
+            counts = store.counts(source.id)
+            out.append(
+                SourceStatus(
+                    source,
+                    counts["published"],
+                    counts["failed"],
+                    counts["skipped"],
+                    source.error or store.last_item_error(source.id),
+                )
+            )
+        return out
+
+
+def export_outlines(show: Show) -> list[Outline]:
+    """The followed sources as OPML outlines."""
+    return [
+        Outline(
+            url=st.source.url if "://" in st.source.url else Path(st.source.url).resolve().as_uri(),
+            name=st.source.name,
+            voice=st.source.voice,
+            limit=st.source.limit,
+            include=st.source.include,
+            exclude=st.source.exclude,
+            full_text=st.source.full_text,
+        )
+        for st in source_statuses(show)
+    ]
+
+
+def import_outlines(show: Show, outlines: list[Outline], now: datetime) -> tuple[int, list[str]]:
+    """Follow each outline (without fetching). Only http(s) and ``file://`` feed URLs are
+    taken. Returns (how many were followed, one line for each refused)."""
+    refused: list[str] = []
+    added = 0
+    with StateStore.of(show.state_dir) as store, store.transaction():
+        for o in outlines:
+            scheme = scheme_of(o.url)
+            if "://" not in o.url or scheme not in ("http", "https", "file"):
+                refused.append(f"{o.name}: {o.url} is not an http(s) or file:// URL")
+                continue
+            url = str(Path(unquote(urlsplit(o.url).path))) if scheme == "file" else o.url
+            mode = o.full_text if o.full_text in FULL_TEXT_MODES else "auto"
+            store.add_source(
+                url,
+                _unique_name(store, o.name or url, url),
+                now,
+                voice=o.voice,
+                limit=o.limit,
+                include=o.include,
+                exclude=o.exclude,
+                full_text=mode,
+            )
+            added += 1
+    return added, refused

@@ -1,0 +1,637 @@
+"""``update``: check every followed source, make an episode of each new item, publish it.
+
+:func:`run_update` is the library entry point (the command only prints its
+:class:`UpdateReport`); digests, cluster runs and auto-publishing plug in here.
+
+Order of a run:
+
+1. Take the show-wide update lock without waiting (``.newsaudio/update.lock``, flock): if
+   another update holds it, return at once with ``busy`` set (cron must not pile up).
+2. Check each followed source: a conditional request (ETag / Last-Modified), so an
+   unchanged feed costs one 304. A 301/308 updates the stored URL; 410 stops following;
+   429/503 wait for Retry-After (the source is skipped until then). New items are
+   remembered as ``new`` with the feed's data; the first check of a source takes only the
+   newest ``limit`` (3) items and remembers the rest as skipped ("archive").
+3. Pick this run's items: new ones and failed ones with attempts left (even when the feed
+   answered 304), newest first, at most ``--limit`` per source.
+4. For each item, choose its text (:func:`choose_text`): the feed's full text when it has
+   at least :data:`FULL_TEXT_WORDS` words, else the linked page fetched (politely) and
+   extracted by the HTML loader; ``--full-text always|never`` force one side. Only http(s)
+   links are fetched. Items linking to audio or video only, or with no text, are skipped
+   with a reason; a tombstoned episode is never made again; the same article already made
+   from another feed (same canonical link) is skipped.
+5. Render with :func:`newsaudio.pipeline.render_many` (one Runtime: each voice's model is
+   loaded once) and publish each rendition as it completes; an item that fails fails
+   alone (attempts counted, given up after :data:`~newsaudio.sources.state.MAX_ATTEMPTS`).
+
+Crash safety: an item becomes ``published`` only after its episode is in the catalog, and
+the episode's guid derives from the item (canonical link), so an update killed at any point
+and run again publishes each episode once (the rendition cache makes the redo cheap).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from newsaudio.config import Show
+from newsaudio.errors import InputError, NewsaudioError, SourceError
+from newsaudio.models import Article, Block
+from newsaudio.publish import guid_for
+from newsaudio.sources import fetch, parse
+from newsaudio.sources.content import html_blocks, word_count
+from newsaudio.sources.identity import canonical_link, episode_source_key, item_key
+from newsaudio.sources.model import Enclosure, FeedItem, ParsedFeed, Validators
+from newsaudio.sources.state import (
+    MAX_ATTEMPTS,
+    ItemRecord,
+    ItemState,
+    SourceRecord,
+    StateStore,
+    advance,
+)
+
+if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` stays instant)
+    from newsaudio.pipeline import AddOptions, Result, Runtime
+
+_LOG = logging.getLogger(__name__)
+
+FULL_TEXT_WORDS = 150
+"""An item whose feed text has fewer words is a teaser (``--full-text auto``)."""
+
+TextSource = Literal["feed", "page"]
+SourceStatus = Literal["ok", "not_modified", "failed", "gone", "waiting"]
+_MEDIA_SUFFIXES = (
+    ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wav", ".flac", ".mp4", ".m4v", ".mov",
+    ".webm", ".mkv", ".avi",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UpdateOptions:
+    """Per-run settings of ``update``: ``dry_run`` fetches feeds only and changes nothing;
+    ``limit`` caps the items made per source in this run (None: every new item)."""
+
+    dry_run: bool = False
+    limit: int | None = None
+
+
+@dataclass
+class SourceReport:
+    """What one source did in this run (``update --json``'s ``sources`` objects)."""
+
+    name: str
+    url: str
+    status: SourceStatus = "ok"
+    new: int = 0
+    published: int = 0
+    failed: int = 0
+    skipped: int = 0
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``update --json`` prints for this source."""
+        return {
+            "name": self.name,
+            "url": self.url,
+            "status": self.status,
+            "new": self.new,
+            "published": self.published,
+            "failed": self.failed,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """An episode this run made: the pipeline's Result, the source's name, where its text
+    came from (``feed`` or ``page``) and the item's link."""
+
+    result: Result
+    source: str
+    text_source: TextSource
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """An item ``--dry-run`` would make: source name, title, link, whether its page would be
+    fetched (``page``) or the feed's text read (``feed``)."""
+
+    source: str
+    title: str
+    link: str | None
+    text_source: TextSource
+
+
+@dataclass
+class UpdateReport:
+    """The outcome of :func:`run_update`.
+
+    ``problems`` are one-line messages (a source or item and what went wrong), in the order
+    met; ``busy`` is True when another update held the lock (nothing was done).
+    """
+
+    sources: list[SourceReport] = field(default_factory=list)
+    episodes: list[PublishedItem] = field(default_factory=list)
+    planned: list[PlannedItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    busy: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """True if some source or item failed in this run."""
+        return any(s.status in ("failed", "gone") or s.failed for s in self.sources)
+
+
+# -- the lock ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def update_lock(show: Show) -> Iterator[bool]:
+    """Try the show-wide update lock (flock on ``.newsaudio/update.lock``, released by the
+    kernel if the process dies); yields True if this process holds it, False if another
+    update does."""
+    show.state_dir.mkdir(parents=True, exist_ok=True)
+    with (show.state_dir / "update.lock").open("a+b") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+# -- items as JSON (kept in the state so a failed item can be retried after a 304) --------
+
+
+def item_to_json(item: FeedItem) -> str:
+    """``item`` as a JSON string (see :func:`item_from_json`)."""
+    return json.dumps(
+        {
+            "title": item.title,
+            "guid": item.guid,
+            "link": item.link,
+            "author": item.author,
+            "published": item.published.isoformat() if item.published else None,
+            "content_html": item.content_html,
+            "summary_html": item.summary_html,
+            "enclosures": [[e.url, e.media_type] for e in item.enclosures],
+            "language": None,
+        },
+        ensure_ascii=False,
+    )
+
+
+def item_from_json(data: str, title: str) -> FeedItem:
+    """The FeedItem stored by :func:`item_to_json` (``title`` if the data is missing)."""
+    try:
+        d = json.loads(data)
+    except json.JSONDecodeError:
+        d = {}
+    published = d.get("published")
+    return FeedItem(
+        title=d.get("title") or title,
+        guid=d.get("guid"),
+        link=d.get("link"),
+        author=d.get("author"),
+        published=datetime.fromisoformat(published) if published else None,
+        content_html=d.get("content_html") or "",
+        summary_html=d.get("summary_html") or "",
+        enclosures=tuple(Enclosure(u, t) for u, t in d.get("enclosures") or []),
+    )
+
+
+# -- choosing an item's text ---------------------------------------------------------------
+
+
+class Skip(Exception):
+    """The item is skipped for good, for the reason given."""
+
+
+def _is_http(url: str | None) -> bool:
+    return bool(url) and urlsplit(url or "").scheme.lower() in ("http", "https")
+
+
+def _is_media_link(url: str | None, enclosures: tuple[Enclosure, ...]) -> bool:
+    if not url:
+        return False
+    path = urlsplit(url).path.lower()
+    return path.endswith(_MEDIA_SUFFIXES) or any(e.url == url for e in enclosures)
+
+
+def _has_media(item: FeedItem) -> bool:
+    return any(e.media_type.startswith(("audio/", "video/")) for e in item.enclosures) or any(
+        urlsplit(e.url).path.lower().endswith(_MEDIA_SUFFIXES) for e in item.enclosures
+    )
+
+
+def choose_text(item: FeedItem, full_text: str) -> tuple[TextSource, list[Block]]:
+    """Where ``item``'s text comes from: ("feed", its blocks) or ("page", []) when the linked
+    page must be fetched. Raises Skip (audio/video only, no text, a link that is not
+    http(s))."""
+    content = html_blocks(item.content_html)
+    summary = html_blocks(item.summary_html)
+    blocks = content if word_count(content) >= word_count(summary) else summary
+    words = word_count(blocks)
+    if full_text == "never":
+        if not words:
+            raise Skip("no text in the feed (--full-text never)")
+        return "feed", blocks
+    if full_text == "auto" and words >= FULL_TEXT_WORDS:
+        return "feed", blocks
+    if _is_media_link(item.link, item.enclosures) or (_has_media(item) and words < FULL_TEXT_WORDS):
+        raise Skip("links to audio or video only")
+    if not item.link:
+        if words and full_text == "auto":
+            return "feed", blocks
+        raise Skip("no text in the feed and no link to an article")
+    if not _is_http(item.link):
+        scheme = urlsplit(item.link).scheme or "relative"
+        raise Skip(f"link is a {scheme}: URL; only http(s) links are fetched")
+    return "page", []
+
+
+def _language(value: str | None) -> str:
+    from newsaudio.loaders._blocks import language_tag
+
+    return language_tag(value) or "en"
+
+
+def feed_article(
+    item: FeedItem, blocks: list[Block], source_key: str, language: str | None
+) -> Article:
+    """An Article from ``item``'s own text (not yet cleaned)."""
+    return Article(
+        title=item.title,
+        blocks=tuple(blocks),
+        source=item.link or source_key,
+        source_key=source_key,
+        byline=item.author,
+        published=item.published,
+        source_url=item.link if _is_http(item.link) else None,
+        language=_language(language),
+    )
+
+
+def page_article(item: FeedItem, source_key: str) -> Article:
+    """Fetch ``item``'s linked page (one request at a time per host) and extract it with the
+    HTML loader; the item's title, author and date win over the page's. Raises InputError."""
+    from newsaudio.loaders.url import load_url
+    from newsaudio.sources.fetch_http import polite
+
+    assert item.link is not None
+    with polite(item.link):
+        page = load_url(item.link)
+    return replace(
+        page,
+        title=item.title or page.title,
+        byline=item.author or page.byline,
+        published=item.published or page.published,
+        source=item.link,
+        source_key=source_key,
+        source_url=page.source_url or item.link,
+    )
+
+
+def cleaned(article: Article) -> Article:
+    """``article`` cleaned like every loaded article (:func:`newsaudio.pipeline.load_article`).
+    Raises InputError if nothing speakable is left."""
+    from newsaudio.text.clean import clean_article
+
+    article = clean_article(article)
+    if not any(any(ch.isalnum() for ch in b.text) for b in article.blocks):
+        raise InputError(article.source, "has no words to read after removing boilerplate")
+    if not article.title:
+        article = replace(article, title=article.blocks[0].text[:120], blocks=article.blocks[1:])
+    return article
+
+
+def _matches(item: FeedItem, words: str) -> str | None:
+    haystack = f"{item.title} {' '.join(b.text for b in html_blocks(item.summary_html))}"
+    haystack = haystack.casefold()
+    for word in (w.strip() for w in words.split(",")):
+        if word and word.casefold() in haystack:
+            return word
+    return None
+
+
+def filter_reason(item: FeedItem, source: SourceRecord) -> str | None:
+    """Why ``item`` is filtered out by the source's --include/--exclude, or None."""
+    if source.include.strip() and _matches(item, source.include) is None:
+        return f"matches none of --include {source.include!r}"
+    hit = _matches(item, source.exclude) if source.exclude.strip() else None
+    return f"matches --exclude {hit!r}" if hit else None
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Work:
+    """An item picked for this run."""
+
+    source: SourceRecord
+    report: SourceReport
+    record: ItemRecord
+    item: FeedItem
+    language: str | None
+    text_source: TextSource = "feed"
+
+
+def _newest_first(pairs: list[tuple[int, FeedItem]]) -> list[tuple[int, FeedItem]]:
+    far = datetime.min.replace(tzinfo=UTC)
+    return sorted(pairs, key=lambda p: (-(p[1].published or far).timestamp(), p[0]))
+
+
+class _Run:
+    def __init__(
+        self,
+        show: Show,
+        store: StateStore,
+        options: UpdateOptions,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.show = show
+        self.store = store
+        self.options = options
+        self.now = now
+        self.report = UpdateReport()
+
+    def problem(self, report: SourceReport | None, message: str) -> None:
+        self.report.problems.append(message)
+        _LOG.warning("%s", message)
+        if report is not None and report.error is None:
+            report.error = message
+
+    # step 2: check a source
+    def check(self, source: SourceRecord) -> tuple[SourceReport, ParsedFeed | None]:
+        report = SourceReport(source.name, source.url)
+        self.report.sources.append(report)
+        now = self.now()
+        if source.next_retry is not None and source.next_retry > now and not self.options.dry_run:
+            report.status = "waiting"
+            _LOG.info("%s: waiting until %s (Retry-After)", source.name, source.next_retry)
+            return report, None
+        validators = None
+        if not self.options.dry_run:
+            validators = Validators(source.etag, source.last_modified)
+        changes: dict[str, Any] = {"last_checked": now}
+        feed: ParsedFeed | None = None
+        try:
+            response = fetch(source.url, validators)
+            changes["last_status"] = response.status
+            if response.moved_to:
+                _LOG.info("%s: moved permanently to %s", source.name, response.moved_to)
+                changes["url"] = response.moved_to
+                report.url = response.moved_to
+            if response.not_modified:
+                report.status = "not_modified"
+                _LOG.info("%s: not modified", source.name)
+            else:
+                feed = parse(response)
+                changes.update(
+                    etag=response.validators.etag,
+                    last_modified=response.validators.last_modified,
+                )
+            changes.update(error=None, next_retry=None)
+        except SourceError as exc:
+            report.status = "gone" if exc.gone else "failed"
+            changes.update(error=str(exc), last_status=exc.status)
+            if exc.gone:
+                changes["gone"] = True
+            if exc.retry_after_s is not None:
+                changes["next_retry"] = now + timedelta(seconds=exc.retry_after_s)
+            self.problem(report, f"{source.name}: {exc}")
+        if not self.options.dry_run:
+            if "url" in changes and self.store.source_by_url(changes["url"]) is not None:
+                del changes["url"]  # already following the new address as another source
+            with self.store.transaction():
+                self.store.update_source(source.id, **changes)
+        return report, feed
+
+    # step 2b/3: remember new items, pick this run's
+    def pick(
+        self, source: SourceRecord, report: SourceReport, feed: ParsedFeed | None
+    ) -> list[_Work]:
+        now = self.now()
+        language = feed.language if feed else None
+        seen: dict[str, tuple[int, FeedItem]] = {}
+        if feed is not None:
+            for index, item in enumerate(feed.items):
+                seen.setdefault(item_key(item), (index, item))
+        known = {r.key: r for r in self.store.items(source.id)}
+        fresh = [(i, it) for k, (i, it) in seen.items() if k not in known]
+        first = not source.checked and feed is not None
+        chosen: list[tuple[ItemRecord, FeedItem]] = []
+        writes: list[ItemRecord] = []
+        limit = source.limit
+        for rank, (_index, item) in enumerate(_newest_first(fresh)):
+            key = item_key(item)
+            record = ItemRecord(
+                source_id=source.id,
+                key=key,
+                title=item.title or "(untitled)",
+                link=canonical_link(item.link) if item.link else None,
+                published=item.published,
+                episode_guid=guid_for(episode_source_key(source.url, item)),
+                data=item_to_json(item),
+            )
+            if first and rank >= limit:
+                writes.append(
+                    advance(record, ItemState.SKIPPED, f"archive: older than the newest {limit}")
+                )
+                continue
+            reason = filter_reason(item, source)
+            if reason:
+                writes.append(advance(record, ItemState.SKIPPED, reason))
+                report.skipped += 1
+                continue
+            writes.append(record)
+            chosen.append((record, item))
+        # retries: failed items with attempts left (and new ones a killed run left behind)
+        for key, record in known.items():
+            if record.retryable:
+                item = seen[key][1] if key in seen else item_from_json(record.data, record.title)
+                if key in seen:
+                    record = replace(record, data=item_to_json(item))
+                chosen.append((record, item))
+        chosen_sorted = sorted(
+            chosen,
+            key=lambda p: -(p[1].published or datetime.min.replace(tzinfo=UTC)).timestamp(),
+        )
+        if self.options.limit is not None:
+            chosen_sorted = chosen_sorted[: self.options.limit]
+        if not self.options.dry_run:
+            with self.store.transaction():
+                for record in writes:
+                    self.store.put_item(record, now)
+                if feed is not None and not source.checked:
+                    self.store.update_source(source.id, checked=True)
+        report.new = len(chosen_sorted)
+        return [_Work(source, report, r, it, language) for r, it in chosen_sorted]
+
+    def set_state(
+        self, work: _Work, to: ItemState, reason: str | None = None, **extra: Any
+    ) -> None:
+        work.record = replace(advance(work.record, to, reason), **extra)
+        with self.store.transaction():
+            self.store.put_item(work.record, self.now())
+
+    def fail(self, work: _Work, message: str) -> None:
+        self.set_state(work, ItemState.FAILED, message)
+        work.report.failed += 1
+        attempts = work.record.attempts
+        tail = "; given up" if attempts >= MAX_ATTEMPTS else "; will retry"
+        self.problem(
+            work.report,
+            f"{work.source.name}: {work.item.title or work.record.key}: {message} "
+            f"(attempt {attempts} of {MAX_ATTEMPTS}{tail})",
+        )
+
+    def skip(self, work: _Work, reason: str) -> None:
+        _LOG.info("%s: %s: skipped (%s)", work.source.name, work.item.title, reason)
+        self.set_state(work, ItemState.SKIPPED, reason)
+        work.report.skipped += 1
+
+    # step 4: the article of an item, or None (skipped or failed, recorded)
+    def article(self, work: _Work) -> Article | None:
+        guid = work.record.episode_guid or ""
+        if self.store.is_tombstoned(guid):
+            _LOG.info("%s: %s: removed by the user earlier", work.source.name, work.item.title)
+            self.set_state(work, ItemState.REMOVED, "removed by the user")
+            return None
+        other = self.store.same_article(work.record.link, guid)
+        if other is not None and (other.source_id, other.key) != (
+            work.record.source_id,
+            work.record.key,
+        ):
+            self.skip(work, "the same article was already made from another feed")
+            return None
+        try:
+            text_source, blocks = choose_text(work.item, work.source.full_text)
+        except Skip as exc:
+            self.skip(work, str(exc))
+            return None
+        work.text_source = text_source
+        source_key = episode_source_key(work.source.url, work.item)
+        try:
+            if text_source == "page":
+                return cleaned(page_article(work.item, source_key))
+            return cleaned(feed_article(work.item, blocks, source_key, work.language))
+        except NewsaudioError as exc:
+            self.fail(work, str(exc))
+            return None
+
+
+def _with_source(rendition: Any, source_name: str, text_source: TextSource) -> Any:
+    """``rendition`` with the source's name in its description and extra fields."""
+    draft = rendition.draft
+    description = f"From {source_name}: {draft.description}"
+    extra = {**draft.extra, "source": source_name, "text_source": text_source}
+    return replace(rendition, draft=replace(draft, description=description, extra=extra))
+
+
+def run_update(
+    show: Show,
+    add_options: AddOptions,
+    runtime: Runtime,
+    options: UpdateOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_published: Callable[[PublishedItem], None] | None = None,
+) -> UpdateReport:
+    """Check every followed source of ``show`` and make and publish an episode of each new
+    item (see the module docstring). ``on_published`` is called as each episode is
+    published. Returns the report; problems of single sources or items are in it, not
+    raised. Raises NewsaudioError only for what stops the whole run (ffmpeg missing, an
+    unknown voice, an unwritable show)."""
+    from newsaudio.pipeline import RenderJob, check_run, publish_rendition, render_many
+
+    options = options or UpdateOptions()
+    if not (show.state_dir / "sources.sqlite").is_file():
+        return UpdateReport()
+    with contextlib.ExitStack() as stack:
+        if not options.dry_run and not stack.enter_context(update_lock(show)):
+            return UpdateReport(busy=True)
+        store = stack.enter_context(StateStore.of(show.state_dir))
+        run = _Run(show, store, options, runtime.now)
+        works: list[_Work] = []
+        for source in store.sources():
+            if source.gone:
+                continue
+            report, feed = run.check(source)
+            if report.status in ("failed", "gone", "waiting"):
+                continue
+            works.extend(run.pick(store.source_by_url(report.url) or source, report, feed))
+        if options.dry_run:
+            for work in works:
+                try:
+                    text_source, _ = choose_text(work.item, work.source.full_text)
+                except Skip:
+                    continue
+                run.report.planned.append(
+                    PlannedItem(work.source.name, work.item.title, work.item.link, text_source)
+                )
+            return run.report
+        if not works:
+            return run.report
+        assets = check_run(show, add_options)
+        by_voice: dict[str | None, list[_Work]] = {}
+        for work in works:
+            by_voice.setdefault(work.source.voice or add_options.voice, []).append(work)
+        for voice, group in by_voice.items():
+            opts = replace(add_options, voice=voice)
+            pending: dict[str, _Work] = {}
+
+            def jobs(
+                group: list[_Work] = group, pending: dict[str, _Work] = pending
+            ) -> Iterator[RenderJob]:
+                for work in group:
+                    article = run.article(work)
+                    if article is None:
+                        continue
+                    key = f"{work.source.id}\x00{work.record.key}"
+                    pending[key] = work
+                    yield RenderJob(key, article)
+
+            for job, outcome in render_many(jobs(), show, opts, runtime, assets, progress):
+                work = pending.pop(job.key)
+                if isinstance(outcome, NewsaudioError):
+                    run.fail(work, str(outcome))
+                    continue
+                try:
+                    result = publish_rendition(
+                        show, _with_source(outcome, work.source.name, work.text_source), runtime
+                    )
+                except NewsaudioError as exc:
+                    run.fail(work, str(exc))
+                    continue
+                run.set_state(work, ItemState.PUBLISHED, None, episode_guid=result.episode.guid)
+                work.report.published += 1
+                done = PublishedItem(result, work.source.name, work.text_source, work.item.link)
+                run.report.episodes.append(done)
+                if on_published is not None:
+                    on_published(done)
+        return run.report
+
+
+__all__ = [
+    "FULL_TEXT_WORDS",
+    "PlannedItem",
+    "PublishedItem",
+    "SourceReport",
+    "UpdateOptions",
+    "UpdateReport",
+    "run_update",
+    "update_lock",
+]
