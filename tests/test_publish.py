@@ -14,7 +14,7 @@ from lxml import etree
 from newsaudio.config import Show
 from newsaudio.errors import ConfigError
 from newsaudio.pipeline import AddOptions, Result, Runtime, add
-from newsaudio.publish import ensure_cover
+from newsaudio.publish import ensure_cover, slug_for
 
 THREE_TITLES = (
     "Tom & Jerry <b>bold</b> move 🎉 to town\x07 today",
@@ -109,3 +109,31 @@ def test_drawn_cover_follows_the_title(tmp_path: Path) -> None:
     assert first == again != other
     with Image.open(io.BytesIO(other)) as img:
         assert (img.format, img.mode, img.size) == ("JPEG", "RGB", (3000, 3000))
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        (
+            "City council approves £1.2bn plan for new trams",
+            "city-council-approves-1-2-billion-pounds-plan-for-new-trams",
+        ),
+        (
+            "Heatwave: temperatures near 44°C in Seville",
+            "heatwave-temperatures-near-44-degrees-celsius-in-seville",
+        ),
+        ("Shares fall 50% after $5k fine", "shares-fall-50-percent-after-5-thousand-dollars-fine"),
+        ("Tickets: €3.50", "tickets-3-euros-and-50-cents"),
+        ("Ünïcode & Spaces: Café (Morgen) — Folge 1", "unicode-spaces-cafe-morgen-folge-1"),
+        ("™ Brand® → news ★", "brand-news"),
+        ("£ and € alone", "and-alone"),
+    ],
+)
+def test_slugs_say_symbols_or_drop_them(title: str, slug: str) -> None:
+    """Slugs are built from what is said (the speech normalizer, digits kept), never from a
+    transliteration of the symbol ('ps1-2bn', '44degc')."""
+    assert slug_for(title) == slug
+
+
+def test_slug_of_a_non_english_title_drops_symbols() -> None:
+    assert slug_for("Hitzewelle: 44°C in Köln", "de") == "hitzewelle-44-c-in-koln"

@@ -356,7 +356,7 @@ def render(
     draft = Episode(
         guid=guid,
         source_key=article.source_key,
-        slug=slug_for(article.title),
+        slug=slug_for(article.title, article.language),
         title=article.title,
         description=description,
         published=article.published or now,

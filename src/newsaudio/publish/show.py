@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,9 +42,50 @@ def guid_for(source_key: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "newsaudio:" + source_key))
 
 
-def slug_for(title: str) -> str:
-    """An ASCII file-name slug for ``title`` (transliterated, lower case, hyphens, <= 80 chars)."""
-    slug = slugify(title, max_length=MAX_SLUG_CHARS, word_boundary=True, save_order=True)
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def _is_symbol(char: str) -> bool:
+    """Currency, math, degree and other symbols (Unicode S*), percent signs, ``#``."""
+    return unicodedata.category(char).startswith("S") or char in "%‰‱#"
+
+
+def _said(token: str, language: str) -> str:
+    """``token`` (one word of a title holding a digit and a symbol) as it is said, with its
+    number kept in digits: ``£1.2bn`` -> ``1.2 billion pounds``, ``44°C`` -> ``44 degrees
+    Celsius``, ``50%`` -> ``50 percent``. The speech normalizer says it; the number's own
+    spoken words are swapped back for its digits when they appear in what is said."""
+    from newsaudio.text.normalize import normalize
+
+    spoken = normalize(token, language=language)
+    for number in _NUMBER.findall(token):
+        # the whole number ("1.2" said "one point two"), else its parts ("3.50" said as
+        # "three euros and fifty cents")
+        for part in (number, *re.split(r"[.,]", number)):
+            words = normalize(part, language=language)
+            found = re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", spoken, re.I)
+            if found is not None and words != part:
+                spoken = spoken[: found.start()] + part + spoken[found.end() :]
+                if part == number:
+                    break
+    return spoken
+
+
+def slug_for(title: str, language: str = "en") -> str:
+    """An ASCII file-name slug for ``title`` (transliterated, lower case, hyphens, <= 80 chars).
+
+    Symbols are never transliterated into noise (python-slugify alone turns ``£1.2bn`` into
+    ``ps1-2bn`` and ``44°C`` into ``44degc``): a word holding a number and a symbol becomes
+    what is said (``1-2-billion-pounds``, ``44-degrees-celsius``, ``50-percent``; see
+    :func:`_said`, English rules of :mod:`newsaudio.text.normalize`), and any other symbol is
+    dropped. Letters are transliterated (``Café`` -> ``cafe``).
+    """
+    words = []
+    for token in title.split():
+        if any(c.isdigit() for c in token) and any(_is_symbol(c) for c in token):
+            token = _said(token.strip(".,;:!?()[]{}\"'“”‘’"), language)
+        words.append("".join(" " if _is_symbol(c) else c for c in token))
+    slug = slugify(" ".join(words), max_length=MAX_SLUG_CHARS, word_boundary=True, save_order=True)
     return slug or "episode"
 
 
