@@ -133,3 +133,44 @@ def test_find_ffmpeg_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
             ffmpeg.find_ffmpeg()
     finally:
         ffmpeg.find_ffmpeg.cache_clear()
+
+
+def _newsaudio(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsaudio", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+
+
+def test_version_verbose_names_the_ffmpeg_used() -> None:
+    from newsaudio.audio.ffmpeg import ffmpeg_info
+
+    plain = _newsaudio("--version")
+    assert plain.returncode == 0 and plain.stdout.strip() == "newsaudio, version 0.1.0"
+    assert "ffmpeg" not in plain.stdout
+    info = ffmpeg_info()
+    for args in (("--version", "-v"), ("-v", "--version")):
+        run = _newsaudio(*args)
+        assert run.returncode == 0, run.stderr
+        (line,) = [ln for ln in run.stdout.splitlines() if ln.startswith("ffmpeg ")]
+        assert info.path in line and info.version and info.version in line
+
+
+def test_newsaudio_ffmpeg_can_pick_the_wheels_binary(monkeypatch: pytest.MonkeyPatch) -> None:
+    import imageio_ffmpeg
+
+    from newsaudio.audio import ffmpeg
+
+    wheel = imageio_ffmpeg.get_ffmpeg_exe()
+    run = _newsaudio("--version", "-v", NEWSAUDIO_FFMPEG="imageio-ffmpeg")
+    assert f"at {wheel} (chosen by NEWSAUDIO_FFMPEG=imageio-ffmpeg" in run.stdout
+    monkeypatch.setenv("NEWSAUDIO_FFMPEG", "imageio-ffmpeg")
+    ffmpeg.find_ffmpeg.cache_clear()
+    try:
+        assert ffmpeg.find_ffmpeg() == wheel == ffmpeg.ffmpeg_info().path
+        assert ffmpeg.ffmpeg_info().version
+    finally:
+        ffmpeg.find_ffmpeg.cache_clear()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsaudio.audio.ffmpeg import find_ffmpeg
 from newsaudio.cli import cli
 from tests.conftest import cli_runner
 
@@ -36,6 +37,7 @@ def test_inspect_json_matches_what_add_reported(record: dict[str, object]) -> No
     assert info["lra_lu"] == record["lra_lu"]
     assert info["id3_version"] == "2.3.0" and info["id3v1"] is False
     assert info["frames"]["TIT2"] == ["Council approves new cycle lanes"]
+    assert info["ffmpeg_path"] == find_ffmpeg() and info["ffmpeg_version"]
     assert [c["title"] for c in info["chapters"]][:2] == [
         "Intro",
         "Council approves new cycle lanes",
@@ -62,6 +64,7 @@ def test_inspect_text_output_as_subprocess(record: dict[str, object], workdir: P
     assert "44100 Hz, mono, 96 kbps CBR" in out
     assert "LUFS integrated" in out and "dBTP true peak" in out and "LU range" in out
     assert "ID3        v2.3.0" in out and "chapters" in out and "Intro" in out
+    assert f"at {find_ffmpeg()}" in out  # which ffmpeg measured the loudness
 
 
 def test_inspect_unknown_target_is_one_line_input_error(workdir: Path) -> None:

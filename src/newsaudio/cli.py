@@ -65,10 +65,52 @@ class _Group(click.Group):
             ctx.exit(int(ExitStatus.ERROR))
 
 
+def _version_asked(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: remembered here, printed by :func:`_verbosity` (which always runs after
+    it, eager options first), so that ``--version -v`` can say more."""
+    if value and not ctx.resilient_parsing:
+        ctx.meta["newsaudio.version"] = True
+
+
+def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    """``-v``'s value; after ``--version``, print the version (with ``-v``: the ffmpeg used,
+    its version and why it was chosen) and exit."""
+    if not ctx.meta.get("newsaudio.version"):
+        return value
+    click.echo(f"newsaudio, version {__version__}")
+    if value:
+        from newsaudio.audio.ffmpeg import ffmpeg_info
+
+        click.echo(f"python {sys.version.split()[0]} at {sys.executable}")
+        try:
+            info = ffmpeg_info()
+        except NewsaudioError as exc:
+            click.echo(f"ffmpeg: none ({exc})")
+        else:
+            click.echo(
+                f"ffmpeg {info.version or '(version unknown)'} at {info.path} "
+                f"(chosen by {info.chosen_by}; set NEWSAUDIO_FFMPEG to choose another)"
+            )
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="newsaudio")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_version_asked,
+    help="Show the version and exit (with -v: also which ffmpeg is used).",
+)
 @click.option("--traceback", is_flag=True, help="Show Python tracebacks (for bug reports).")
-@click.option("-v", "--verbose", count=True, help="Log each stage on stderr (-vv for debug).")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    callback=_verbosity,
+    help="Log each stage on stderr (-vv for debug).",
+)
 def cli(traceback: bool, verbose: int) -> None:
     """Turn news articles into a podcast.
 

@@ -1,7 +1,10 @@
 """Locating and running ffmpeg.
 
-ffmpeg is found, in order: ``$NEWSAUDIO_FFMPEG``; ``ffmpeg`` on ``PATH``; the binary shipped
-in the ``imageio-ffmpeg`` wheel (so ``pip install`` alone is enough). newsaudio needs only
+ffmpeg is found, in order: ``$NEWSAUDIO_FFMPEG`` (a path, a command name looked up on
+``PATH``, or ``imageio-ffmpeg`` for the wheel's binary); ``ffmpeg`` on ``PATH``; the binary
+shipped in the ``imageio-ffmpeg`` wheel (so ``pip install`` alone is enough).
+:func:`ffmpeg_info` says which one is used, its version and why (``--version -v``,
+``inspect``). newsaudio needs only
 ffmpeg: it never calls ffprobe (pydub's decoders need ffprobe, so newsaudio decodes with
 ffmpeg itself). Subprocesses always get argument lists, never a shell string.
 """
@@ -10,9 +13,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,26 +29,75 @@ if TYPE_CHECKING:
 HOW_TO_GET = "install it with 'pip install imageio-ffmpeg' or your system's package manager"
 
 
-@functools.cache
-def find_ffmpeg() -> str:
-    """Absolute path of the ffmpeg binary to use. Raises AudioError if there is none."""
-    env = os.environ.get("NEWSAUDIO_FFMPEG")
-    if env:
-        if Path(env).is_file() and os.access(env, os.X_OK):
-            return env
-        raise AudioError(f"ffmpeg not found at NEWSAUDIO_FFMPEG={env}; {HOW_TO_GET}")
-    on_path = shutil.which("ffmpeg")
-    if on_path:
-        return on_path
+IMAGEIO = "imageio-ffmpeg"
+"""The ``NEWSAUDIO_FFMPEG`` value that picks the binary of the imageio-ffmpeg wheel."""
+
+
+def _imageio_exe() -> str:
     try:
         import imageio_ffmpeg
 
         exe: str = imageio_ffmpeg.get_ffmpeg_exe()
     except Exception:  # ImportError or imageio's RuntimeError when its binary is absent
         exe = ""
-    if exe and Path(exe).is_file():
-        return exe
+    return exe if exe and Path(exe).is_file() else ""
+
+
+def _choose() -> tuple[str, str]:
+    """(path, why) of the ffmpeg to use; see the module docstring. Raises AudioError."""
+    env = os.environ.get("NEWSAUDIO_FFMPEG", "").strip()
+    if env:
+        if env == IMAGEIO:
+            exe = _imageio_exe()
+            if exe:
+                return exe, f"NEWSAUDIO_FFMPEG={IMAGEIO}"
+            raise AudioError(f"NEWSAUDIO_FFMPEG={IMAGEIO}, but that wheel has no ffmpeg binary")
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env, "NEWSAUDIO_FFMPEG"
+        if os.sep not in env and (found := shutil.which(env)):
+            return found, f"NEWSAUDIO_FFMPEG={env} on PATH"
+        raise AudioError(f"ffmpeg not found at NEWSAUDIO_FFMPEG={env}; {HOW_TO_GET}")
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path, "PATH"
+    exe = _imageio_exe()
+    if exe:
+        return exe, "the imageio-ffmpeg wheel"
     raise AudioError(f"ffmpeg not found; newsaudio needs it to encode MP3: {HOW_TO_GET}")
+
+
+@functools.cache
+def find_ffmpeg() -> str:
+    """Absolute path of the ffmpeg binary to use. Raises AudioError if there is none."""
+    return _choose()[0]
+
+
+@dataclass(frozen=True)
+class FfmpegInfo:
+    """The ffmpeg newsaudio uses: its path, its version (``5.1.9-0+deb12u1``, ``n9.0.2``...,
+    ``""`` if it does not say) and why it was chosen (``PATH``, ``NEWSAUDIO_FFMPEG``...)."""
+
+    path: str
+    version: str
+    chosen_by: str
+
+
+def ffmpeg_info() -> FfmpegInfo:
+    """Which ffmpeg is used, its version and why. Raises AudioError if there is none."""
+    path, why = _choose()
+    return FfmpegInfo(path, _version(path), why)
+
+
+@functools.cache
+def _version(path: str) -> str:
+    """The version ``path -version`` reports on its first line (``""`` if none)."""
+    try:
+        out = subprocess.run([path, "-version"], capture_output=True, text=True, timeout=30)
+        first = out.stdout.splitlines()[0] if out.stdout else ""
+    except (OSError, subprocess.TimeoutExpired):
+        first = ""
+    found = re.match(r"ffmpeg version (\S+)", first)
+    return found.group(1) if found else ""
 
 
 def check_ffmpeg() -> str:

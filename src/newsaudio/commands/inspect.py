@@ -52,26 +52,29 @@ def _resolve(target: str, out_dir: Path | None) -> Path:
     "as_json",
     is_flag=True,
     help="Print one JSON object: duration_s, sample_rate_hz, channels, bitrate_kbps, "
-    "bitrate_mode, loudness_lufs, true_peak_dbtp, lra_lu, id3_version, frames, chapters.",
+    "bitrate_mode, loudness_lufs, true_peak_dbtp, lra_lu, id3_version, frames, chapters, "
+    "ffmpeg_path, ffmpeg_version.",
 )
 def inspect(target: str, out_dir: Path | None, as_json: bool) -> None:
     """Show what the episode MP3 FILE holds.
 
     Duration, sample rate, channels, bitrate, the Xing/LAME header (encoder delay and
     padding), loudness measured now by ffmpeg (integrated LUFS, true peak dBTP, loudness
-    range LU, per ITU-R BS.1770 / EBU R128), the ID3 version and frames, and the chapters.
+    range LU, per ITU-R BS.1770 / EBU R128), the ID3 version and frames, the chapters, and
+    which ffmpeg measured it (path and version).
 
     \b
     Example:
       newsaudio inspect output/episodes/council-approves-new-cycle-lanes.mp3
       newsaudio inspect council-approves-new-cycle-lanes --out output --json
     """
-    from newsaudio.audio.ffmpeg import check_ffmpeg
+    from newsaudio.audio.ffmpeg import check_ffmpeg, ffmpeg_info
     from newsaudio.audio.probe import probe
     from newsaudio.tags import read_tags
 
     path = _resolve(target, out_dir)
     check_ffmpeg()
+    used = ffmpeg_info()
     info = probe(path)
     tags = read_tags(path)
     loud = info.loudness
@@ -97,6 +100,8 @@ def inspect(target: str, out_dir: Path | None, as_json: bool) -> None:
             {"start_s": c.start_ms / 1000, "end_s": c.end_ms / 1000, "title": c.title}
             for c in tags.chapters
         ],
+        "ffmpeg_path": used.path,
+        "ffmpeg_version": used.version,
     }
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False))
@@ -121,6 +126,7 @@ def inspect(target: str, out_dir: Path | None, as_json: bool) -> None:
             f"  loudness   {loud.integrated_lufs:.1f} LUFS integrated, "
             f"{loud.true_peak_dbtp:.1f} dBTP true peak, {loud.lra_lu:.1f} LU range"
         )
+    lines.append(f"  ffmpeg     {used.version or '(version unknown)'} at {used.path}")
     if tags.version:
         count = sum(len(v) for v in tags.frames.values())
         lines.append(
