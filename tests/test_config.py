@@ -156,10 +156,38 @@ def test_init_with_flags_then_add_reads_it(workdir: Path) -> None:
     assert '<itunes:category text="Technology"/>' in feed
 
 
-def test_init_prompts_with_defaults(workdir: Path) -> None:
-    answers = "My Show\n\n\n\nowner@example.org\nde\nNews\nTech News\n" + "\n" * 20
+def test_init_asks_only_what_matters(workdir: Path) -> None:
+    """Title, author, e-mail, language, category, base URL; the rest is defaulted, the
+    owner name is the author typed, and a category without the default subcategory gets
+    none (not an error)."""
+    answers = "My Show\nJane Doe\nowner@example.org\nde\nTechnology\nhttps://pod.example.org/\n"
     result = cli_runner().invoke(cli, ["init"], input=answers)
     assert result.exit_code == 0, result.stderr
+    prompts = [p for p in result.stdout.split("]: ") if p.strip()][:-1]
+    assert len(prompts) == 6, result.stdout
+    assert "Owner name" not in result.stdout and "Loudness" not in result.stdout
+    show = load_show(env={})
+    assert (show.title, show.author, show.owner_name, show.owner_email) == (
+        "My Show",
+        "Jane Doe",
+        "Jane Doe",
+        "owner@example.org",
+    )
+    assert (show.language, show.category, show.subcategory) == ("de", "Technology", None)
+    assert show.base_url == "https://pod.example.org/"
+    assert (show.show_type, show.bitrate_kbps, show.jingles) == ("episodic", 96, True)
+
+
+def test_init_advanced_asks_everything(workdir: Path) -> None:
+    answers = "My Show\n\nJane Doe\n\nowner@example.org\nde\nNews\nTech News\n" + "\n" * 6
+    answers += "serial\n" + "\n" * 10
+    result = cli_runner().invoke(cli, ["init", "--advanced"], input=answers)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    # the owner name offers the author just typed; no empty choice at the end of a list
+    assert "Owner name (itunes:owner) [Jane Doe]" in out
+    assert ", )" not in out and "; or none)" in out
+    assert "Loudness" in out and "Show type" in out
     show = load_show(env={})
     assert (show.title, show.owner_email, show.language, show.subcategory) == (
         "My Show",
@@ -167,6 +195,19 @@ def test_init_prompts_with_defaults(workdir: Path) -> None:
         "de",
         "Tech News",
     )
+    assert (show.author, show.owner_name, show.show_type) == ("Jane Doe", "Jane Doe", "serial")
+
+
+def test_init_flags_show_type_and_owner_from_author(workdir: Path) -> None:
+    result = cli_runner().invoke(
+        cli, ["init", "--yes", "--author", "Jo Bloggs", "--show-type", "serial",
+              "--category", "Arts"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    show = load_show(env={})
+    assert (show.show_type, show.owner_name, show.subcategory) == ("serial", "Jo Bloggs", None)
+    bad = cli_runner().invoke(cli, ["init", "--yes", "--force", "--show-type", "daily"])
+    assert bad.exit_code == 2
 
 
 def test_init_rejects_bad_category_and_cover(workdir: Path) -> None:

@@ -88,14 +88,26 @@ def _bool_flag(name: str, help_text: str) -> Callable[[F], F]:
     show_default=True,
     help="Where to write the settings.",
 )
+@click.option(
+    "--show-type",
+    type=click.Choice(["episodic", "serial"]),
+    help=SETTINGS["show_type"] + " (itunes:type).",
+)
+@click.option(
+    "--advanced",
+    is_flag=True,
+    help="Ask every setting, not only title, author, e-mail, language, category and base URL.",
+)
 @click.option("-y", "--yes", is_flag=True, help="Ask nothing: defaults for what no flag sets.")
 @click.option("--force", is_flag=True, help="Overwrite an existing settings file.")
-def init(config_file: Path, yes: bool, force: bool, **values: Any) -> None:
+def init(config_file: Path, yes: bool, force: bool, advanced: bool, **values: Any) -> None:
     """Write the show settings file (newsaudio.toml) and the show's cover.
 
-    Asks for each setting no flag gives, offering a default (Enter keeps it); with --yes
-    it asks nothing. Every command reads the file from the current folder (or --config
-    FILE); NEWSAUDIO_<KEY> environment variables override it, flags override both. The
+    Asks what matters and no flag gives (title, author, owner e-mail, language, category,
+    base URL), offering a default (Enter keeps it); everything else gets its default (the
+    owner name is the author). --advanced asks every setting; --yes asks nothing. Every
+    command reads the file from the current folder (or --config FILE); NEWSAUDIO_<KEY>
+    environment variables override it, flags override both. The
     cover is your image (checked: square JPEG/PNG, 1400-3000 px; converted if needed) or
     one drawn with the show title.
 
@@ -112,16 +124,22 @@ def init(config_file: Path, yes: bool, force: bool, **values: Any) -> None:
         raise ConfigError(f"{config_file}: already exists (use --force to overwrite it)")
     given = {k: v for k, v in values.items() if v is not None}
     # start from defaults and NEWSAUDIO_* variables, not from the file being replaced
-    defaults = load_show(overrides=given, use_file=False)
+    defaults = load_show(overrides=_fit_subcategory(given), use_file=False)
     if not yes:
         answers: dict[str, Any] = {}
         for key, help_text in SETTINGS.items():
-            if key in given:
+            if key in given or not (advanced or key in BASIC_SETTINGS):
                 continue
             current = getattr(defaults, key)
-            if key == "category":
+            if key == "owner_name" and current == Show.owner_name:
+                current = answers.get("author", defaults.author)  # the author just typed
+            if key in ("category", "show_type"):
+                choices = list(APPLE_CATEGORIES) if key == "category" else ["episodic", "serial"]
                 answers[key] = click.prompt(
-                    help_text, default=current, type=click.Choice(list(APPLE_CATEGORIES))
+                    help_text,
+                    default=current,
+                    type=click.Choice(choices),
+                    show_choices=key == "category",  # show_type's help names its two
                 )
                 continue
             if key == "subcategory":
@@ -131,17 +149,22 @@ def init(config_file: Path, yes: bool, force: bool, **values: Any) -> None:
                     answers[key] = ""
                     continue
                 default_sub = current if current in subs else subs[0]
-                answers[key] = click.prompt(
-                    help_text, default=default_sub, type=click.Choice([*subs, ""])
+                choice = click.prompt(
+                    f"{help_text.split(' (')[0]} ({', '.join(subs)}; or none)",
+                    default=default_sub,
+                    type=click.Choice([*subs, "none"], case_sensitive=False),
+                    show_choices=False,
                 )
+                answers[key] = "" if choice.lower() == "none" else choice
                 continue
             if isinstance(current, bool):
                 answers[key] = click.confirm(help_text, default=current)
                 continue
             shown = ("0" if key == "keep" else "") if current is None else str(current)
             answers[key] = click.prompt(help_text, default=shown, show_default=True)
-        given.update(answers)
-        defaults = load_show(overrides=given, use_file=False)
+        given = {**given, **answers}
+        defaults = load_show(overrides=_fit_subcategory(given), use_file=False)
+    defaults = _derived_defaults(defaults, given)
     base = config_file.resolve().parent
     show = defaults
     cover = ensure_cover(show)  # checks a user image before anything is written
@@ -151,6 +174,35 @@ def init(config_file: Path, yes: bool, force: bool, **values: Any) -> None:
     click.echo(f"  show: {show.title} ({show.category}, {show.language})")
     click.echo(f"  cover: {cover}")
     click.echo(f"  feed: {show.feed_url} (after the first newsaudio add)")
+
+
+BASIC_SETTINGS = ("title", "author", "owner_email", "language", "category", "base_url")
+"""What ``init`` asks without ``--advanced`` (in SETTINGS order); the rest keep defaults."""
+
+
+def _derived_defaults(show: Show, given: dict[str, Any]) -> Show:
+    """The owner name is the author unless set (flag, answer or NEWSAUDIO_OWNER_NAME)."""
+    from dataclasses import replace
+
+    if "owner_name" not in given and show.owner_name == Show.owner_name:
+        show = replace(show, owner_name=show.author)
+    return show
+
+
+def _fit_subcategory(given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` with subcategory none when a category was chosen (flag or answer) that
+    the default subcategory does not belong to, and no subcategory was set anywhere."""
+    import os
+
+    category = given.get("category")
+    if (
+        category in APPLE_CATEGORIES
+        and "subcategory" not in given
+        and "NEWSAUDIO_SUBCATEGORY" not in os.environ
+        and Show.subcategory not in APPLE_CATEGORIES[category]
+    ):
+        return {**given, "subcategory": ""}
+    return given
 
 
 def _absolute(show: Show) -> Show:
