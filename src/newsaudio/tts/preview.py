@@ -7,6 +7,7 @@ import os
 import subprocess
 import tempfile
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 from newsaudio.errors import AudioError, InputError
@@ -17,8 +18,11 @@ from newsaudio.tts.cache import SegmentCache
 SAMPLE_TEXT = "Hello, this is {name}, one of the voices of newsaudio. Here is today's news."
 
 
-def preview(name: str, text: str | None = None, cache: SegmentCache | None = None) -> Segment:
-    """Speak ``text`` (default: a short sample naming the voice) with voice ``name``.
+def preview(
+    name: str, text: str | None = None, cache: SegmentCache | None = None, speed: float = 1.0
+) -> Segment:
+    """Speak ``text`` (default: a short sample naming the voice) with voice ``name``,
+    ``speed`` times faster than the profile's own pace (pauses too).
 
     The text is prepared like an article body (paragraphs at blank lines, sentences, speech
     normalization) and spoken chunk by chunk through ``cache`` (a private temporary one when
@@ -29,10 +33,12 @@ def preview(name: str, text: str | None = None, cache: SegmentCache | None = Non
     import numpy as np
 
     from newsaudio.models import Article, Block
-    from newsaudio.text.prepare import prepare
+    from newsaudio.text.prepare import Pauses, prepare
     from newsaudio.tts.speak import speak
 
     voice = get_voice(name)
+    if speed != 1.0:
+        voice = replace(voice, speed=voice.speed * speed)
     engine = create_engine(voice)
     raw = text if text is not None else SAMPLE_TEXT.format(name=name)
     paragraphs = [" ".join(p.split()) for p in raw.split("\n\n")]
@@ -40,7 +46,7 @@ def preview(name: str, text: str | None = None, cache: SegmentCache | None = Non
     if not blocks:
         raise InputError("TEXT", "is empty")
     article = Article("", blocks, "TEXT", "TEXT", language=voice.language)
-    script = prepare(article, max_chars=engine.max_chars)
+    script = prepare(article, max_chars=engine.max_chars, pauses=Pauses().scaled(speed))
     script = type(script)(article, tuple(u for u in script.utterances if u.spoken.strip()))
     with contextlib.ExitStack() as stack:
         if cache is None:
