@@ -46,6 +46,13 @@ def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
     help="Make at most N episodes per source in this run (the rest wait for the next).",
 )
 @click.option(
+    "--speed",
+    type=click.FloatRange(0.5, 2.0),
+    default=None,
+    help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
+    "[default: newsaudio.toml, else 1].",
+)
+@click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -57,6 +64,7 @@ def update(
     dry_run: bool,
     as_json: bool,
     limit: int | None,
+    speed: float | None,
     cache_dir: Path | None,
     config_file: Path | None,
     out_dir: Path | None,
@@ -72,7 +80,7 @@ def update(
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.tts.base import builtin_voices_dir
 
-    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
+    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, speed=speed)
     lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
     options = AddOptions(
         voice=show.voice,
@@ -80,6 +88,7 @@ def update(
         jingles=show.jingles,
         master=MasterSettings(bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs),
         lexicon=lexicon,
+        speed=show.speed,
     )
 
     def printed(item: PublishedItem) -> None:
