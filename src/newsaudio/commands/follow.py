@@ -70,4 +70,5 @@ def follow(
     )
     s = followed.source
     again = " (already followed; settings updated)" if followed.already else ""
-    click.echo(f"Following {s.name}: {followed.items} items{again}\n  {s.url}")
+    items = f"{followed.items} item{'' if followed.items == 1 else 's'}"
+    click.echo(f"Following {s.name}: {items}{again}\n  {s.url}")

@@ -123,14 +123,23 @@ def update(
         }
         if dry_run:
             out["planned"] = [
-                {"source": p.source, "title": p.title, "link": p.link, "text_source": p.text_source}
+                {
+                    "source": p.source,
+                    "title": p.title,
+                    "link": p.link,
+                    "text_source": p.text_source,
+                    "skipped": p.skipped,
+                }
                 for p in report.planned
             ]
         click.echo(json.dumps(out, ensure_ascii=False))
     elif dry_run:
-        for p in report.planned:
-            click.echo(f"{p.source}: {p.title} (text from the {p.text_source})")
-            if p.link:
-                click.echo(f"  {p.link}")
+        for source in report.sources:
+            planned = [p for p in report.planned if p.source == source.name]
+            made = sum(1 for p in planned if p.skipped is None)
+            click.echo(f"{source.name} ({source.status}): {made} to make, {source.url}")
+            for p in planned:
+                how = f"skipped: {p.skipped}" if p.skipped else f"text from the {p.text_source}"
+                click.echo(f"  {p.title} ({how})")
     if report.failed:
         click.get_current_context().exit(int(ExitStatus.PARTIAL))

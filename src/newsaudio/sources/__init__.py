@@ -33,9 +33,9 @@ from collections.abc import Callable
 from newsaudio.errors import SourceError
 from newsaudio.sources.model import FeedResponse, ParsedFeed, Validators
 
-MAX_ITEMS = 1000
+MAX_ITEMS = 500
 """Items read from one feed document (document order, newest first in practice); a feed of
-100,000 items costs no more than this, beyond the parse itself (bounded by the size cap)."""
+100,000 items costs no more than one of 500 (see :func:`.parse_xml.bounded`)."""
 
 FETCHERS: dict[str, str] = {
     "http": "newsaudio.sources.fetch_http:fetch_http",

@@ -38,7 +38,8 @@ _BLOCKS = frozenset(
     ]
 )
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
-_MARK = "\x02"
+_MARK = "\ue000"  # a private-use character marks headings and list items
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAGGED = re.compile(r"<[A-Za-z!/?][^>]*>")
 
 
@@ -54,6 +55,7 @@ def plain_text(value: str | None) -> str:
 
 def html_blocks(fragment: str) -> list[Block]:
     """Paragraphs, headings and list items of an HTML (or plain text) fragment."""
+    fragment = _CONTROL.sub(" ", fragment.replace(_MARK, " "))
     if not fragment.strip():
         return []
     if "<" not in fragment:  # plain text: blank lines separate paragraphs

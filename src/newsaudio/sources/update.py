@@ -122,13 +122,14 @@ class PublishedItem:
 
 @dataclass(frozen=True)
 class PlannedItem:
-    """An item ``--dry-run`` would make: source name, title, link, whether its page would be
-    fetched (``page``) or the feed's text read (``feed``)."""
+    """An item ``--dry-run`` looked at: source name, title, link, whether its page would be
+    fetched (``page``) or the feed's text read (``feed``), or why it would be skipped."""
 
     source: str
     title: str
     link: str | None
-    text_source: TextSource
+    text_source: TextSource | None
+    skipped: str | None = None
 
 
 @dataclass
@@ -260,6 +261,16 @@ def choose_text(item: FeedItem, full_text: str) -> tuple[TextSource, list[Block]
         scheme = urlsplit(item.link).scheme or "relative"
         raise Skip(f"link is a {scheme}: URL; only http(s) links are fetched")
     return "page", []
+
+
+def display_title(item: FeedItem) -> str:
+    """``item``'s title, else the start of its summary, else its link (for messages)."""
+    if item.title:
+        return item.title
+    words = " ".join(b.text for b in html_blocks(item.summary_html or item.content_html)).split()
+    if words:
+        return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
+    return item.link or "(untitled)"
 
 
 def _language(value: str | None) -> str:
@@ -441,7 +452,7 @@ class _Run:
             record = ItemRecord(
                 source_id=source.id,
                 key=key,
-                title=item.title or "(untitled)",
+                title=display_title(item),
                 link=canonical_link(item.link) if item.link else None,
                 published=item.published,
                 episode_guid=guid_for(episode_source_key(source.url, item)),
@@ -495,7 +506,7 @@ class _Run:
         tail = "; given up" if attempts >= MAX_ATTEMPTS else "; will retry"
         self.problem(
             work.report,
-            f"{work.source.name}: {work.item.title or work.record.key}: {message} "
+            f"{work.source.name}: {display_title(work.item)}: {message} "
             f"(attempt {attempts} of {MAX_ATTEMPTS}{tail})",
         )
 
@@ -575,12 +586,16 @@ def run_update(
             works.extend(run.pick(store.source_by_url(report.url) or source, report, feed))
         if options.dry_run:
             for work in works:
+                title = display_title(work.item)
                 try:
                     text_source, _ = choose_text(work.item, work.source.full_text)
-                except Skip:
+                except Skip as exc:
+                    run.report.planned.append(
+                        PlannedItem(work.source.name, title, work.item.link, None, str(exc))
+                    )
                     continue
                 run.report.planned.append(
-                    PlannedItem(work.source.name, work.item.title, work.item.link, text_source)
+                    PlannedItem(work.source.name, title, work.item.link, text_source)
                 )
             return run.report
         if not works:
