@@ -37,6 +37,39 @@ def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], N
     return update, finish
 
 
+class ArticleBar:
+    """One bar over all articles of a run (done/total, and the worker of the last one),
+    drawn on stderr when it is a terminal; for renders whose utterances are out of sight
+    (on cluster workers)."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self._bar: Any = None
+        if sys.stderr.isatty():
+            self._bar = click.progressbar(
+                length=total,
+                label=label,
+                file=sys.stderr,
+                show_eta=True,
+                show_pos=True,
+                item_show_func=lambda worker: f"last on {worker}" if worker else None,
+            )
+            self._bar.__enter__()
+
+    def update(self, done: int, total: int) -> None:
+        """Utterance progress: not shown (the bar counts articles)."""
+
+    def next(self, worker: str | None = None) -> None:
+        """One more article done (rendered on ``worker``, or failed)."""
+        if self._bar is not None:
+            self._bar.update(1, worker)
+
+    def close(self) -> None:
+        """Finish the bar."""
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
 def episode_json(result: Result, show: Show) -> dict[str, Any]:
     """The JSON object ``add --json`` prints for one episode (``update`` and ``digest`` print
     the same keys, and may add their own). Runs on a cluster add ``worker``: the address of

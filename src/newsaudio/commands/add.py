@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsaudio.commands._common import episode_json, progress_bar
+from newsaudio.commands._common import ArticleBar, episode_json, progress_bar
 from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
 
 if TYPE_CHECKING:
-    from newsaudio.pipeline import RenderJob
+    from newsaudio.config import Show
+    from newsaudio.pipeline import RenderJob, Result
 
 
 @click.command()
@@ -110,6 +111,15 @@ if TYPE_CHECKING:
     help="MP3 bitrate in kbps (CBR) [default: newsaudio.toml, else 96].",
 )
 @click.option(
+    "--cluster",
+    default=None,
+    envvar="NEWSAUDIO_CLUSTER",
+    help="Render on a Dask cluster: tcp://HOST:8786 (a running scheduler) or local:N "
+    "(N worker processes on this machine, for this run); episodes are published here "
+    "[default: [cluster] address in newsaudio.toml, else this process; "
+    "env NEWSAUDIO_CLUSTER; needs pip install 'newsaudio[cluster]'].",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -132,6 +142,7 @@ def add(
     loudness_lufs: float | None,
     channels: str,
     bitrate_kbps: int | None,
+    cluster: str | None,
     as_json: bool,
 ) -> None:
     """Make an episode from each SOURCE and publish it in the show's feed.
@@ -173,39 +184,49 @@ def add(
         speed=show.speed,
     )
     runtime = Runtime(cache_dir=cache_dir)
-    assets = check_run(show, options)
     jobs = [RenderJob(source, source) for source in sources]
     first_error: NewsaudioError | None = None
     failed = 0
-    bar = _SourceBars(jobs)
-    with closing(create_executor(None)) as executor:
-        for _job, outcome in executor.map(jobs, show, options, runtime, assets, bar.update):
-            bar.next()
-            try:
-                if isinstance(outcome, NewsaudioError):
-                    raise outcome
-                result = publish_rendition(show, outcome, runtime)
-            except NewsaudioError as exc:
-                if len(sources) == 1:
-                    raise
-                click.echo(f"newsaudio: error: {exc}", err=True)
-                first_error = first_error or exc
-                failed += 1
-                continue
-            ep = result.episode
-            if as_json:
-                click.echo(json.dumps(episode_json(result, show), ensure_ascii=False))
-            else:
-                minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
-                click.echo(
-                    f"{ep.title}\n  {result.path} ({ep.bytes:,} bytes, {minutes}:{seconds:02d}, "
-                    f"{ep.loudness.integrated_lufs:.1f} LUFS, "
-                    f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
-                )
+    with closing(create_executor(cluster)) as executor:  # the cluster first: nothing to undo
+        assets = check_run(show, options)
+        bar: _SourceBars | ArticleBar = (
+            ArticleBar(f"Rendering on {executor.name}", len(jobs)) if cluster else _SourceBars(jobs)
+        )
+        try:
+            for _job, outcome in executor.map(jobs, show, options, runtime, assets, bar.update):
+                bar.next(getattr(outcome, "worker", None))
+                try:
+                    if isinstance(outcome, NewsaudioError):
+                        raise outcome
+                    result = publish_rendition(show, outcome, runtime)
+                except NewsaudioError as exc:
+                    if len(sources) == 1:
+                        raise
+                    click.echo(f"newsaudio: error: {exc}", err=True)
+                    first_error = first_error or exc
+                    failed += 1
+                    continue
+                _print_episode(result, show, as_json)
+        finally:
+            bar.close()
     if first_error is not None:
         # each failure was reported on its own line above; exit with the first one's code
         click.echo(f"newsaudio: {failed} of {len(sources)} sources failed", err=True)
         click.get_current_context().exit(int(first_error.exit_status))
+
+
+def _print_episode(result: Result, show: Show, as_json: bool) -> None:
+    """One episode on stdout: a JSON object, or title, path and loudness for people."""
+    ep = result.episode
+    if as_json:
+        click.echo(json.dumps(episode_json(result, show), ensure_ascii=False))
+        return
+    minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
+    click.echo(
+        f"{ep.title}\n  {result.path} ({ep.bytes:,} bytes, {minutes}:{seconds:02d}, "
+        f"{ep.loudness.integrated_lufs:.1f} LUFS, "
+        f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
+    )
 
 
 class _SourceBars:
@@ -224,8 +245,11 @@ class _SourceBars:
         """Progress of the render in progress."""
         self._bar[0](done, total)
 
-    def next(self) -> None:
+    def next(self, worker: str | None = None) -> None:
         """The render in progress ended: close its bar, ready the next source's."""
         self._bar[1]()
         self._index += 1
         self._bar = progress_bar(self._label())
+
+    def close(self) -> None:
+        """Nothing left open (each bar closes when its render ends)."""

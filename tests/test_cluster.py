@@ -1,0 +1,276 @@
+"""``--cluster``: renders as Dask tasks on real worker processes, published here once each.
+
+A real ``distributed.LocalCluster`` (processes, 2 workers, 1 thread each) and real ``dask
+scheduler`` / ``dask worker`` processes on 127.0.0.1; the fake voice, which the workers find in
+``voices/`` of their current folder, as an operator's workers would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from newsaudio.cli import cli
+from newsaudio.config import Show
+from newsaudio.errors import ExitStatus
+from newsaudio.publish.catalog import Catalog
+
+from .conftest import cli_runner
+
+distributed = pytest.importorskip("distributed")
+
+FAKE = 'name = "fake"\nengine = "fake"\nlanguage = "en-US"\n'
+FAILING = 'name = "fakefail"\nengine = "fake"\nlanguage = "en-US"\nmodel = "fail-on:EXPLODE"\n'
+
+
+WORKER_OPTIONS = ("--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1")
+
+
+def _voices(folder: Path) -> None:
+    (folder / "voices").mkdir(parents=True, exist_ok=True)
+    (folder / "voices" / "fake.toml").write_text(FAKE, encoding="utf-8")
+    (folder / "voices" / "fakefail.toml").write_text(FAILING, encoding="utf-8")
+
+
+def _articles(folder: Path, count: int, sentences: int = 4) -> list[Path]:
+    paths = []
+    for n in range(count):
+        body = " ".join(
+            f"Sentence {k} of story {n} tells what the council decided." for k in range(sentences)
+        )
+        path = folder / f"story-{n}.txt"
+        path.write_text(f"Story number {n}\n\n{body}\n\nResidents agreed.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _local_cluster(home: Path) -> Iterator[Any]:
+    """A LocalCluster of 2 worker processes (1 thread each) started in ``home``, which holds
+    the test voices (workers resolve voices in their current folder; a worker that the nanny
+    restarts gets the test process's folder of that moment)."""
+    _voices(home)
+    before = Path.cwd()
+    os.chdir(home)
+    try:
+        local = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+    finally:
+        os.chdir(before)
+    with local, distributed.Client(local, set_as_default=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One cluster for the tests that do not harm it."""
+    with _local_cluster(tmp_path_factory.mktemp("workers")) as client:
+        yield client
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = cli_runner().invoke(cli, ["add", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _records(out: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def _check_show(out_dir: Path, guids: set[str]) -> None:
+    """Catalog, feed and episodes/ hold exactly ``guids``, each once; no leftovers."""
+    show = Show(out_dir=out_dir)
+    with Catalog(show.catalog_path) as catalog:
+        assert sorted(e.guid for e in catalog.episodes()) == sorted(guids)
+    feed = feedparser.parse((out_dir / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert sorted(e.id for e in feed.entries) == sorted(guids)
+    assert len(list(show.episodes_dir.glob("*.mp3"))) == len(guids)
+    work = show.state_dir / "work"
+    assert not work.exists() or not any(work.iterdir())
+
+
+def test_six_articles_on_two_workers(workdir: Path, cluster: Any) -> None:
+    sources = [str(p) for p in _articles(workdir, 6)]
+    address = cluster.scheduler_info()["address"]
+    code, out, err = _run(
+        *sources, "--voice", "fake", "--out", "show", "--json", "--cluster", address
+    )
+    assert code == 0, err
+    records = _records(out)
+    assert len(records) == 6
+    workers = set(cluster.scheduler_info()["workers"])
+    assert {r["worker"] for r in records} <= workers
+    assert sorted(r["title"] for r in records) == [f"Story number {n}" for n in range(6)]
+    for record in records:
+        assert Path(record["path"]).stat().st_size == record["bytes"] > 0
+    _check_show(workdir / "show", {r["guid"] for r in records})
+    from newsaudio.publish.check import check_target
+
+    report = check_target(str(workdir / "show" / "feed.xml"))
+    assert report.items == 6 and report.errors == []
+
+
+def test_worker_killed_mid_render_each_episode_once(workdir: Path) -> None:
+    with _local_cluster(workdir) as cluster:
+        _kill_a_worker_mid_render(workdir, cluster)
+
+
+def _kill_a_worker_mid_render(workdir: Path, cluster: Any) -> None:
+    sources = [str(p) for p in _articles(workdir, 6, sentences=12)]  # about 30 s of audio each
+    address = cluster.scheduler_info()["address"]
+    pids = cluster.run(os.getpid)
+    args = ["--voice", "fake", "--out", "show", "--json", "--cluster", address]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsaudio", "add", *sources, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    killed = None
+    try:
+        deadline = time.monotonic() + 120
+        while killed is None and time.monotonic() < deadline and proc.poll() is None:
+            for worker, keys in cluster.processing().items():
+                if any(str(k).startswith("newsaudio-render-") for k in keys) and worker in pids:
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed = worker
+                    break
+            time.sleep(0.05)
+        out, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert killed is not None, "no render was seen running on a worker"
+    assert proc.returncode == 0, err
+    records = _records(out)
+    assert len(records) == 6
+    assert len({r["guid"] for r in records}) == 6
+    _check_show(workdir / "show", {r["guid"] for r in records})
+
+
+def test_bad_article_fails_alone(workdir: Path, cluster: Any) -> None:
+    sources = [str(p) for p in _articles(workdir, 6)]
+    bad = workdir / "story-3.txt"
+    bad.write_text("Story number 3\n\nThis one will EXPLODE in the engine.\n", encoding="utf-8")
+    _voices(workdir)
+    address = cluster.scheduler_info()["address"]
+    code, out, err = _run(
+        *sources, "--voice", "fakefail", "--out", "show", "--json", "--cluster", address
+    )
+    assert code == ExitStatus.SYNTHESIS, err
+    records = _records(out)
+    assert len(records) == 5 and "Story number 3" not in {r["title"] for r in records}
+    errors = [line for line in err.splitlines() if line.startswith("newsaudio: error: ")]
+    assert len(errors) == 1 and "EXPLODE" in errors[0], err
+    assert "Traceback" not in err
+    _check_show(workdir / "show", {r["guid"] for r in records})
+
+
+def test_unreachable_scheduler_publishes_nothing(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSAUDIO_CLUSTER_TIMEOUT", "2")
+    source = str(_articles(workdir, 1)[0])
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    code, out, err = _run(source, "--voice", "fake", "--out", "show", "--cluster", address)
+    assert code == ExitStatus.CLUSTER == 10
+    assert err.startswith(f"newsaudio: error: scheduler {address}: cannot connect")
+    assert len(err.strip().splitlines()) == 1 and out == ""
+    assert not (workdir / "show").exists()
+    # the same from the environment
+    monkeypatch.setenv("NEWSAUDIO_CLUSTER", address)
+    code, _, err = _run(source, "--voice", "fake", "--out", "show")
+    assert code == ExitStatus.CLUSTER, err
+    assert not (workdir / "show").exists()
+
+
+@pytest.mark.parametrize("address", ["local:0", "8786", "tcp://", "http://host:8786"])
+def test_malformed_address(workdir: Path, address: str) -> None:
+    source = str(_articles(workdir, 1)[0])
+    code, _, err = _run(source, "--voice", "fake", "--out", "show", "--cluster", address)
+    assert code == ExitStatus.CLUSTER
+    assert err.startswith("newsaudio: error: --cluster ") and len(err.splitlines()) == 1
+    assert not (workdir / "show").exists()
+
+
+def test_local_cluster_for_the_run(workdir: Path) -> None:
+    sources = [str(p) for p in _articles(workdir, 2)]
+    code, out, err = _run(*sources, "--voice", "fake", "--out", "show", "--json")
+    assert code == 0, err
+    plain = _records(out)
+    assert all("worker" not in r for r in plain)  # without --cluster nothing changes
+    code, out, err = _run(
+        *sources, "--voice", "fake", "--out", "show", "--json", "--cluster", "local:2"
+    )
+    assert code == 0, err
+    records = _records(out)
+    assert len(records) == 2 and all(r["worker"].startswith("tcp://127.0.0.1:") for r in records)
+    assert {r["guid"] for r in records} == {r["guid"] for r in plain}  # updated in place
+    _check_show(workdir / "show", {r["guid"] for r in records})
+
+
+def test_dask_scheduler_and_worker_processes(workdir: Path) -> None:
+    """The way an operator runs it: `dask scheduler` and `dask worker` as their own
+    processes, the worker started in a folder with the voices."""
+    dask_cli = Path(sys.executable).with_name("dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = workdir / "logs"
+    logs.mkdir()
+    scheduler = subprocess.Popen(
+        [str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=(logs / "scheduler.log").open("w"),
+    )
+    worker = subprocess.Popen(
+        [str(dask_cli), "worker", address, *WORKER_OPTIONS],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=(logs / "worker.log").open("w"),
+    )
+    try:
+        sources = [str(p) for p in _articles(workdir, 3)]
+        args = ["--voice", "fake", "--out", "show", "--json"]
+        env = {**os.environ, "NEWSAUDIO_CLUSTER": address, "NEWSAUDIO_CLUSTER_TIMEOUT": "60"}
+        proc = subprocess.run(
+            [sys.executable, "-m", "newsaudio", "add", *sources, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=240,
+        )
+        assert proc.returncode == 0, proc.stderr + (logs / "worker.log").read_text()
+        records = _records(proc.stdout)
+        assert len(records) == 3
+        assert len({r["worker"] for r in records}) == 1
+        assert records[0]["worker"].startswith("tcp://127.0.0.1:")
+        _check_show(workdir / "show", {r["guid"] for r in records})
+    finally:
+        for p in (worker, scheduler):
+            p.send_signal(signal.SIGINT)
+        for p in (worker, scheduler):
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
