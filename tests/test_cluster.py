@@ -193,7 +193,7 @@ def test_unreachable_scheduler_publishes_nothing(
     source = str(_articles(workdir, 1)[0])
     address = f"tcp://127.0.0.1:{_free_port()}"
     code, out, err = _run(source, "--voice", "fake", "--out", "show", "--cluster", address)
-    assert code == ExitStatus.CLUSTER == 10
+    assert code == ExitStatus.CLUSTER == 9
     assert err.startswith(f"newsaudio: error: scheduler {address}: cannot connect")
     assert len(err.strip().splitlines()) == 1 and out == ""
     assert not (workdir / "show").exists()
@@ -274,3 +274,40 @@ def test_dask_scheduler_and_worker_processes(workdir: Path) -> None:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def test_update_renders_on_the_cluster_from_settings(
+    workdir: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`update` with `[cluster] address` in newsaudio.toml: feed items rendered on workers."""
+    from tests.feed_server import feed_server
+    from tests.sources_fixtures import long_text, rss
+
+    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
+    address = cluster.scheduler_info()["address"]
+    (workdir / "newsaudio.toml").write_text(
+        f'voice = "fake"\njingles = false\n\n[cluster]\naddress = "{address}"\n',
+        encoding="utf-8",
+    )
+    items = [
+        {
+            "title": f"Item {i}",
+            "guid": f"urn:item:{i}",
+            "link": f"http://example.invalid/item/{i}",
+            "date": f"Mon, 0{i + 1} Dec 2026 08:00:00 GMT",
+            "body": long_text(170, f"Item {i}"),
+        }
+        for i in range(3)
+    ]
+    with feed_server() as server:
+        server.put("/rss.xml", rss(items))
+        runner = cli_runner()
+        followed = runner.invoke(cli, ["follow", server.url("/rss.xml"), "--out", "show"])
+        assert followed.exit_code == 0, followed.stderr
+        result = runner.invoke(cli, ["update", "--json", "--out", "show"])
+    assert result.exit_code == 0, result.stderr
+    assert "unknown setting" not in result.stderr
+    episodes = json.loads(result.stdout)["episodes"]
+    assert len(episodes) == 3
+    assert {e["worker"] for e in episodes} <= set(cluster.scheduler_info()["workers"])
+    _check_show(workdir / "show", {e["guid"] for e in episodes})

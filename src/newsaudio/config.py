@@ -322,6 +322,8 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
     out: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "cluster" and isinstance(value, dict):
+            continue  # [cluster] address: read by cluster_setting()
         if key not in SETTINGS:
             _LOG.warning(
                 "%s: unknown setting %r ignored (known: %s)", path, key, ", ".join(SETTINGS)
@@ -329,6 +331,28 @@ def read_config(path: Path) -> dict[str, Any]:
             continue
         out[key] = _coerce(key, value, f"{path}: {key}", path.parent)
     return out
+
+
+def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str | None:
+    """``address`` of the ``[cluster]`` table of the settings file (``--cluster``'s default:
+    ``tcp://host:8786`` or ``local:N``), or None when there is none. Raises ConfigError for
+    malformed TOML or an address that is not a string."""
+    path = find_config(config, cwd)
+    if path is None:
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML ({exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+    table = data.get("cluster")
+    if table is None:
+        return None
+    address = table.get("address") if isinstance(table, dict) else table
+    if not isinstance(address, str):
+        raise ConfigError(f"{path}: [cluster] address: expected a string, got {address!r}")
+    return address.strip() or None
 
 
 def env_settings(env: Mapping[str, str]) -> dict[str, Any]:

@@ -4,13 +4,41 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from newsaudio.config import Show
     from newsaudio.pipeline import Result
+
+
+def cluster_option(f: F) -> F:
+    """Add ``--cluster ADDRESS`` (env ``NEWSAUDIO_CLUSTER``) to a command; resolve it with
+    :func:`cluster_address`."""
+    return click.option(
+        "--cluster",
+        default=None,
+        envvar="NEWSAUDIO_CLUSTER",
+        help="Render on a Dask cluster: tcp://HOST:8786 (a running scheduler) or local:N "
+        "(N worker processes on this machine, for this run); episodes are published here "
+        "[default: [cluster] address in newsaudio.toml, else in this process; "
+        "env NEWSAUDIO_CLUSTER; needs pip install 'newsaudio[cluster]'].",
+    )(f)
+
+
+def cluster_address(cluster: str | None, config_file: Path | None) -> str | None:
+    """The cluster to render on: ``--cluster`` or ``NEWSAUDIO_CLUSTER`` (``cluster``), else
+    ``[cluster] address`` of the settings file, else None (this process). An empty value
+    means this process. Raises ConfigError for a malformed settings file."""
+    from newsaudio.config import cluster_setting
+
+    if cluster is not None:
+        return cluster.strip() or None
+    return cluster_setting(config_file)
 
 
 def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsaudio.commands._common import ArticleBar, episode_json, progress_bar
+from newsaudio.commands._common import (
+    ArticleBar,
+    cluster_address,
+    cluster_option,
+    episode_json,
+    progress_bar,
+)
 from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
 
@@ -110,15 +116,7 @@ if TYPE_CHECKING:
     default=None,
     help="MP3 bitrate in kbps (CBR) [default: newsaudio.toml, else 96].",
 )
-@click.option(
-    "--cluster",
-    default=None,
-    envvar="NEWSAUDIO_CLUSTER",
-    help="Render on a Dask cluster: tcp://HOST:8786 (a running scheduler) or local:N "
-    "(N worker processes on this machine, for this run); episodes are published here "
-    "[default: [cluster] address in newsaudio.toml, else this process; "
-    "env NEWSAUDIO_CLUSTER; needs pip install 'newsaudio[cluster]'].",
-)
+@cluster_option
 @click.option(
     "--json",
     "as_json",
@@ -183,6 +181,7 @@ def add(
         lexicon=lexicon,
         speed=show.speed,
     )
+    cluster = cluster_address(cluster, config_file)
     runtime = Runtime(cache_dir=cache_dir)
     jobs = [RenderJob(source, source) for source in sources]
     first_error: NewsaudioError | None = None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsaudio.commands._common import episode_json
+from newsaudio.commands._common import cluster_address, cluster_option, episode_json
 from newsaudio.commands.init import load_show_from, show_options
 from newsaudio.errors import ExitStatus
 
@@ -59,6 +60,7 @@ def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
     envvar="NEWSAUDIO_CACHE_DIR",
     help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
 )
+@cluster_option
 @show_options
 def update(
     dry_run: bool,
@@ -66,6 +68,7 @@ def update(
     limit: int | None,
     speed: float | None,
     cache_dir: Path | None,
+    cluster: str | None,
     config_file: Path | None,
     out_dir: Path | None,
     base_url: str | None,
@@ -75,6 +78,7 @@ def update(
     is nothing new (for cron); -v logs each source. Exits 10 when some items or sources
     failed (the rest are published); a second update started meanwhile exits 0 at once."""
     from newsaudio.audio.master import MasterSettings
+    from newsaudio.executors import LazyExecutor
     from newsaudio.pipeline import AddOptions, Runtime
     from newsaudio.sources.update import UpdateOptions, run_update
     from newsaudio.text.lexicon import load_lexicon
@@ -101,13 +105,15 @@ def update(
             f"{item.source}, text from the {item.text_source})"
         )
 
-    report = run_update(
-        show,
-        options,
-        Runtime(cache_dir=cache_dir),
-        UpdateOptions(dry_run=dry_run, limit=limit),
-        on_published=printed,
-    )
+    with closing(LazyExecutor(cluster_address(cluster, config_file))) as executor:
+        report = run_update(
+            show,
+            options,
+            Runtime(cache_dir=cache_dir),
+            UpdateOptions(dry_run=dry_run, limit=limit),
+            on_published=printed,
+            executor=executor,
+        )
     if report.busy:
         click.echo(
             f"newsaudio: another update of {show.out_dir} is running; not starting a second",

@@ -77,3 +77,38 @@ def create_executor(cluster: str | None = None) -> Executor:
     module_name, _, attr = EXECUTORS[executor_kind(cluster)].partition(":")
     factory: ExecutorFactory = getattr(importlib.import_module(module_name), attr)
     return factory(cluster)
+
+
+class LazyExecutor:
+    """The executor for ``cluster``, created on the first :meth:`map` (a run with nothing to
+    render starts no LocalCluster and contacts no scheduler). The address is checked at once."""
+
+    def __init__(self, cluster: str | None) -> None:
+        if cluster:
+            from newsaudio.executors.dask import parse_address
+
+            parse_address(cluster)  # a malformed address fails before any work
+        self._cluster = cluster
+        self._inner: Executor | None = None
+        self.name = f"Dask at {cluster}" if cluster else "in process"
+
+    def map(
+        self,
+        jobs: Iterable[RenderJob],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        progress: ProgressCallback | None = None,
+    ) -> Iterator[Outcome]:
+        """See :meth:`Executor.map`; creates the executor first. Raises ClusterError."""
+        if self._inner is None:
+            self._inner = create_executor(self._cluster)
+            self.name = self._inner.name
+        return self._inner.map(jobs, show, options, runtime, assets, progress)
+
+    def close(self) -> None:
+        """Close the executor if it was created."""
+        if self._inner is not None:
+            self._inner.close()
+            self._inner = None

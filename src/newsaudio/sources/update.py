@@ -59,6 +59,7 @@ from newsaudio.sources.state import (
 )
 
 if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` stays instant)
+    from newsaudio.executors import Executor
     from newsaudio.pipeline import AddOptions, Result, Runtime
 
 _LOG = logging.getLogger(__name__)
@@ -560,12 +561,14 @@ def run_update(
     options: UpdateOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_published: Callable[[PublishedItem], None] | None = None,
+    executor: Executor | None = None,
 ) -> UpdateReport:
     """Check every followed source of ``show`` and make and publish an episode of each new
     item (see the module docstring). ``on_published`` is called as each episode is
-    published. Returns the report; problems of single sources or items are in it, not
-    raised. Raises NewsaudioError only for what stops the whole run (ffmpeg missing, an
-    unknown voice, an unwritable show)."""
+    published. ``executor`` is where renders run (default: in this process, in order; see
+    :mod:`newsaudio.executors`). Returns the report; problems of single sources or items are
+    in it, not raised. Raises NewsaudioError only for what stops the whole run (ffmpeg
+    missing, an unknown voice, an unwritable show, a cluster that cannot be reached)."""
     from newsaudio.pipeline import RenderJob, check_run, publish_rendition, render_many
 
     options = options or UpdateOptions()
@@ -619,7 +622,8 @@ def run_update(
                     pending[key] = work
                     yield RenderJob(key, article)
 
-            for job, outcome in render_many(jobs(), show, opts, runtime, assets, progress):
+            render = executor.map if executor is not None else render_many
+            for job, outcome in render(jobs(), show, opts, runtime, assets, progress):
                 work = pending.pop(job.key)
                 if isinstance(outcome, NewsaudioError):
                     run.fail(work, str(outcome))
