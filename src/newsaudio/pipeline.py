@@ -41,6 +41,7 @@ from newsaudio.config import Show
 from newsaudio.cover import thumbnail
 from newsaudio.errors import InputError, NewsaudioError, PublishError
 from newsaudio.fsutil import check_writable
+from newsaudio.interrupts import deferred
 from newsaudio.loaders import load
 from newsaudio.models import Article, Episode, Script, Segment, Timeline
 from newsaudio.publish import ensure_cover, guid_for, publish, slug_for
@@ -48,7 +49,13 @@ from newsaudio.tags import TagInfo, write_tags
 from newsaudio.text.clean import clean_article
 from newsaudio.text.lexicon import Lexicon
 from newsaudio.text.prepare import Pauses, prepare
-from newsaudio.tts.base import Engine, create_engine, get_voice, voice_for_language
+from newsaudio.tts.base import (
+    Engine,
+    create_engine,
+    get_voice,
+    shutdown_engines,
+    voice_for_language,
+)
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.speak import ProgressCallback, SpeakStats, speak
 
@@ -113,6 +120,16 @@ class Runtime:
         self.cache = SegmentCache(cache_dir)
         self._engines: dict[str, Engine] = {}
         self._jingles: dict[str, Segment] = {}
+
+    def close(self) -> None:
+        """Stop the engines' background processes (Piper's worker processes). Idempotent."""
+        shutdown_engines()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def engine(self, voice_name: str, speed: float = 1.0) -> Engine:
         """The engine for ``voice_name`` speaking ``speed`` times the profile's own speed
@@ -412,9 +429,10 @@ def publish_rendition(show: Show, rendition: Rendition, runtime: Runtime) -> Res
     :class:`Result`. The MP3 is moved out of its work folder. Raises PublishError."""
     _LOG.info("stage publish: %s", rendition.draft.slug)
     try:
-        episode = publish(
-            show, rendition.draft, rendition.mp3_path, rendition.sidecars, runtime.now()
-        )
+        with deferred():  # a Ctrl-C now takes effect once the show is consistent again
+            episode = publish(
+                show, rendition.draft, rendition.mp3_path, rendition.sidecars, runtime.now()
+            )
     except OSError as exc:
         raise PublishError(
             f"{show.out_dir}: cannot write the episode ({exc.strerror or exc})"

@@ -7,6 +7,10 @@ shipped in the ``imageio-ffmpeg`` wheel (so ``pip install`` alone is enough).
 ``inspect``). newsaudio needs only
 ffmpeg: it never calls ffprobe (pydub's decoders need ffprobe, so newsaudio decodes with
 ffmpeg itself). Subprocesses always get argument lists, never a shell string.
+
+Every ffmpeg child runs in its own process group (``process_group=0``), never reading the
+terminal: a Ctrl-C reaches only newsaudio, which stops its children on the way out, so an
+interrupt is never mistaken for an ffmpeg failure.
 """
 
 from __future__ import annotations
@@ -108,7 +112,12 @@ def check_ffmpeg() -> str:
     exe = find_ffmpeg()
     try:
         out = subprocess.run(
-            [exe, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=30
+            [exe, "-hide_banner", "-encoders"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            process_group=0,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise AudioError(f"ffmpeg at {exe} does not run ({exc}); {HOW_TO_GET}") from exc
@@ -126,7 +135,14 @@ def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) ->
     """
     cmd = [find_ffmpeg(), "-hide_banner", "-nostdin" if stdin is None else "-y", *args]
     try:
-        proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=3600)
+        proc = subprocess.run(
+            cmd,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            timeout=3600,
+            process_group=0,
+        )
     except OSError as exc:
         raise AudioError(f"{what}: cannot run ffmpeg ({exc})") from exc
     except subprocess.TimeoutExpired as exc:
@@ -176,7 +192,9 @@ def decode_file(path: Path, rate_hz: int, channels: int, *, max_ms: int | None =
         "-",
     ]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=600)
+        proc = subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=600, process_group=0
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise AudioError(f"{path}: cannot run ffmpeg to decode it ({exc})") from exc
     if proc.returncode != 0:

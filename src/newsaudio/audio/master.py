@@ -158,6 +158,7 @@ class LoudnessMeter:
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
+            process_group=0,  # Ctrl-C is newsaudio's to handle (see audio/ffmpeg.py)
         )
 
     def feed(self, data: bytes) -> None:
@@ -257,8 +258,10 @@ def _analyse(programme: Programme, gain_db: float, ceiling_db: float) -> subproc
             "null",
             "-",
         ],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        process_group=0,
     )
 
 
@@ -281,8 +284,15 @@ def choose_gain(
         return 0.0
     g0 = _clamp_gain(s.target_lufs - measured.integrated_lufs)
     g1 = min(MAX_GAIN_DB, g0 + 2.0)
-    procs = [_analyse(programme, g0, ceiling_db), _analyse(programme, g1, ceiling_db)]
-    l0, l1 = (_finish(p).integrated_lufs for p in procs)
+    procs = [_analyse(programme, g0, ceiling_db)]
+    try:
+        procs.append(_analyse(programme, g1, ceiling_db))
+        l0, l1 = (_finish(p).integrated_lufs for p in procs)
+    finally:  # an error or an interrupt leaves no ffmpeg behind
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
     slope = min(1.0, max(0.2, slope))
     aim = s.target_lufs + MP3_LOSS_LU  # the chain's loudness that gives the target as MP3

@@ -151,11 +151,7 @@ def add(
     sniffed). Adding the same source again updates its episode
     (same guid) instead of adding a duplicate.
     """
-    from newsaudio.audio.master import MasterSettings
-    from newsaudio.executors import create_executor
-    from newsaudio.pipeline import AddOptions, RenderJob, Runtime, check_run, publish_rendition
-    from newsaudio.text.lexicon import load_lexicon
-    from newsaudio.tts.base import builtin_voices_dir
+    from newsaudio.tts.base import DEFAULT_VOICE, prestart, shutdown_engines
 
     show = load_show_from(
         config_file,
@@ -167,6 +163,15 @@ def add(
         loudness_lufs=loudness_lufs,
         bitrate_kbps=bitrate_kbps,
     )
+    prestart(show.voice or DEFAULT_VOICE)  # Piper's workers load the model meanwhile
+    click.get_current_context().call_on_close(shutdown_engines)  # also on errors and Ctrl-C
+
+    from newsaudio.audio.master import MasterSettings
+    from newsaudio.executors import create_executor
+    from newsaudio.pipeline import AddOptions, RenderJob, Runtime, check_run, publish_rendition
+    from newsaudio.text.lexicon import load_lexicon
+    from newsaudio.tts.base import builtin_voices_dir
+
     lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
     options = AddOptions(
         voice=show.voice,

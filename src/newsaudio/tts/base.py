@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -121,6 +122,32 @@ def create_engine(voice: Voice) -> Engine:
     module_name, _, attr = target.partition(":")
     factory: EngineFactory = getattr(importlib.import_module(module_name), attr)
     return factory(voice)
+
+
+def prestart(voice_name: str) -> None:
+    """Let the engine of ``voice_name`` start its slow parts now (Piper: worker processes
+    that load the model), while the article is still being read. Best effort: an unknown
+    or broken voice is reported later, where it always was."""
+    try:
+        voice = get_voice(voice_name)
+        target = ENGINES.get(voice.engine)
+        if target is None:
+            return
+        start = getattr(importlib.import_module(target.partition(":")[0]), "prestart", None)
+        if start is not None:
+            start(voice)
+    except (VoiceError, ConfigError) as exc:
+        _LOGGER.debug("prestart of voice %r skipped: %s", voice_name, exc)
+
+
+def shutdown_engines() -> None:
+    """Stop the background processes of every engine used in this process (Piper's workers):
+    called when a run ends, normally or not. Engines started again later start afresh."""
+    for target in ENGINES.values():
+        module = sys.modules.get(target.partition(":")[0])
+        stop = getattr(module, "shutdown", None)
+        if stop is not None:
+            stop()
 
 
 def builtin_voices_dir() -> Path:

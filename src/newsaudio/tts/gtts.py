@@ -183,7 +183,7 @@ def _decode_mp3_ffmpeg(data: bytes, rate_hz: int) -> Segment:
         "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(rate_hz), "pipe:1",
     ]  # fmt: skip
     try:
-        proc = subprocess.run(cmd, input=data, capture_output=True, timeout=120)
+        proc = subprocess.run(cmd, input=data, capture_output=True, timeout=120, process_group=0)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SynthesisError(f"gtts: cannot decode the MP3 reply with ffmpeg ({exc})") from exc
     if proc.returncode != 0 or not proc.stdout:

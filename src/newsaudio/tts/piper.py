@@ -10,13 +10,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +22,15 @@ import numpy as np
 from newsaudio.errors import ConfigError, SynthesisError, VoiceError
 from newsaudio.models import Segment
 from newsaudio.tts.base import Voice, model_path
+from newsaudio.tts.piper_pool import (
+    PiperPool,
+    PoolBroken,
+    PoolClosed,
+    WorkerVoiceError,
+    close_all,
+    forget,
+    shared_pool,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -126,75 +131,50 @@ class PiperSettings:
         return cls(**values)
 
 
+SESSION_OPTIONS: dict[str, Any] = {"spinning": 0}
+"""onnxruntime session settings of every Piper model, in and out of worker processes (see
+:func:`newsaudio.tts.piper_worker.session_options`; measured in benchmarks/bench_tts.py)."""
+
+
 @functools.lru_cache(maxsize=4)
 def _load_voice(model: str, config: str, threads: int = 0) -> Any:
-    """Load a Piper model once per process (keyed by path and thread count)."""
-    from piper import PiperVoice
+    """Load a Piper model once per process (keyed by path and thread count): one onnxruntime
+    session with :data:`SESSION_OPTIONS`."""
+    from newsaudio.tts.piper_worker import load
 
     try:
-        voice = PiperVoice.load(model, config_path=config)
-        if threads:
-            import onnxruntime  # type: ignore[import-untyped]
-
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            voice.session = onnxruntime.InferenceSession(
-                model, sess_options=options, providers=["CPUExecutionProvider"]
-            )
+        return load(model, config, threads, SESSION_OPTIONS)
     except Exception as exc:  # onnxruntime / JSON errors: a corrupt or foreign model
         raise VoiceError(f"cannot load Piper model {model}: {exc}") from exc
-    return voice
 
 
 def _speak(piper: Any, text: str, speaker: int | None, length_scale: float | None) -> Any:
     """int16 samples of ``text`` (1-D array) from a loaded PiperVoice."""
-    from piper import SynthesisConfig
+    from newsaudio.tts.piper_worker import speak
 
-    config = SynthesisConfig(speaker_id=speaker, length_scale=length_scale)
-    arrays = [c.audio_int16_array for c in piper.synthesize(text, syn_config=config)]
-    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int16)
+    return np.frombuffer(speak(piper, text, speaker, length_scale), dtype="<i2")
 
 
-_WORKER: dict[str, Any] = {}
+def _pool(model: str, config: str, workers: int, threads: int) -> PiperPool:
+    """The worker processes for one model (started once per process)."""
+    return shared_pool(model, config, workers, threads, SESSION_OPTIONS)
 
 
-def _worker_init(model: str, config: str, threads: int) -> None:
-    parent = os.getppid()
-
-    def watch_parent() -> None:  # a parent killed with SIGKILL must not leave workers behind
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch_parent, daemon=True, name="watch-parent").start()
-    try:
-        _WORKER["voice"] = _load_voice(model, config, threads)
-    except VoiceError as exc:  # kept for _worker_speak: a dying initializer breaks the pool
-        _WORKER["error"] = str(exc)
+def prestart(voice: Voice) -> None:
+    """Start ``voice``'s worker processes now, so they load the model while the article is
+    read and prepared. Does nothing with a single worker. Raises VoiceError or ConfigError."""
+    settings = PiperSettings.from_env()
+    if settings.workers > 1:
+        model, config = resolve_model(voice)
+        try:
+            _pool(str(model), str(config), settings.workers, settings.threads or 1)
+        except PoolBroken as exc:  # reported by the first synthesize, which falls back
+            _LOGGER.debug("piper worker processes failed (%s)", exc)
 
 
-def _worker_speak(text: str, speaker: int | None, length_scale: float | None) -> Any:
-    if "error" in _WORKER:
-        raise VoiceError(_WORKER["error"])
-    return _speak(_WORKER["voice"], text, speaker, length_scale)
-
-
-_POOLS: dict[tuple[str, str, int, int], ProcessPoolExecutor] = {}
-
-
-def _pool(model: str, config: str, workers: int, threads: int) -> ProcessPoolExecutor:
-    """The worker processes for one model (started once per process, spawn start method)."""
-    key = (model, config, workers, threads)
-    with _LOAD_LOCK:
-        if key not in _POOLS:
-            _POOLS[key] = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_init,
-                initargs=(model, config, threads),
-            )
-        return _POOLS[key]
+def shutdown() -> None:
+    """Stop every Piper worker process of this process (a chunk in progress is dropped)."""
+    close_all()
 
 
 class PiperEngine:
@@ -216,8 +196,7 @@ class PiperEngine:
         self.settings = PiperSettings.from_env()
         self._config = self._read_config()
         self._check_speaker()
-        # Worker processes start on the first chunk to synthesize, so a run whose audio is
-        # all cached (a re-run) never pays for loading the model.
+        # Worker processes start with the run (prestart) or on the first chunk to synthesize.
 
     @property
     def concurrency(self) -> int:
@@ -323,20 +302,22 @@ class PiperEngine:
                     self.settings.threads or 1,
                 )
                 try:
-                    array = pool.submit(
-                        _worker_speak, text, self.voice.speaker, length_scale
-                    ).result()
-                except BrokenProcessPool as exc:
-                    # the workers could not start or died (e.g. the host program's main
-                    # module cannot be re-imported, as with ``python -``): speak here instead
+                    array = pool.speak(text, self.voice.speaker, length_scale)
+                except WorkerVoiceError as exc:
+                    raise VoiceError(str(exc)) from None
+                except PoolBroken as exc:
+                    # the workers could not start or died: speak here instead
                     _LOGGER.warning("piper worker processes failed (%s); synthesizing in "
                                     "this process", exc)  # fmt: skip
+                    forget(pool)
                     self.settings = PiperSettings(workers=1, threads=self.settings.threads)
                     return self._synthesize(text, length_scale)
             else:
                 piper = self.piper_voice
                 with self._synth_lock:
                     array = _speak(piper, text, self.voice.speaker, length_scale)
+        except PoolClosed:
+            raise  # the run is ending (interrupted): not the chunk's fault
         except VoiceError:
             raise
         except Exception as exc:

@@ -96,7 +96,7 @@ def save(segment: Segment, path: Path, bitrate_kbps: int = 96) -> None:
                 "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
                 "-f", "mp3", tmp,
             ]  # fmt: skip
-            proc = subprocess.run(cmd, input=pcm, capture_output=True, timeout=600)
+            proc = subprocess.run(cmd, input=pcm, capture_output=True, timeout=600, process_group=0)
             if proc.returncode != 0:
                 err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
                 raise AudioError(f"{path}: ffmpeg failed: {err[-1] if err else proc.returncode}")

@@ -137,6 +137,7 @@ def speak(
     pending: deque[Future[Segment]] = deque()
     window = 2 * workers
     submitted = 0
+    finished = False
     try:
         for index, utterance in enumerate(utterances):
             while submitted < total and len(pending) < window:
@@ -146,7 +147,10 @@ def speak(
             if progress is not None:
                 progress(index + 1, total)
             yield utterance, segment
+        finished = True
     finally:
         for future in pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        # On an error or an interrupt, do not wait for chunks in flight: the run is ending,
+        # and closing the engine (Runtime.close) stops them.
+        pool.shutdown(wait=finished, cancel_futures=True)

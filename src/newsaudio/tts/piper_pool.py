@@ -1,0 +1,219 @@
+"""Piper worker processes: N processes, each with the model loaded once, one chunk each.
+
+A :class:`PiperPool` starts its processes as soon as it is created (so they load the model
+while the parent loads and prepares the article) and hands each :meth:`PiperPool.speak` call
+to an idle worker. The workers (:mod:`newsaudio.tts.piper_worker`) run in their own process
+group with SIGINT ignored: a Ctrl-C reaches only newsaudio, which stops them
+(:meth:`PiperPool.close`, also run at exit). A worker reads its requests from a pipe, so a
+parent killed with SIGKILL leaves no worker behind: the pipe ends and so does the worker.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import logging
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from typing import IO, Any
+
+import numpy as np
+
+from newsaudio.tts.piper_worker import FAILED, HEADER, PCM
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class PoolClosed(Exception):
+    """The pool was closed (the run is ending or was interrupted): not a synthesis failure."""
+
+
+class PoolBroken(Exception):
+    """A worker process died or could not start; the message says how."""
+
+
+class WorkerFailed(Exception):
+    """The worker could not speak this text (Piper's own error, as a message)."""
+
+
+class WorkerVoiceError(Exception):
+    """The worker cannot load the model (the message says why)."""
+
+
+class _Worker:
+    def __init__(self, argv: list[str]) -> None:
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            process_group=0,  # not in the terminal's group: Ctrl-C is the parent's to handle
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin: IO[bytes] = self.proc.stdin
+        self.stdout: IO[bytes] = self.proc.stdout
+
+    def request(self, text: str, speaker: int | None, length_scale: float | None) -> bytes:
+        """Send one request and wait for its reply; raises OSError/EOFError if the worker is
+        gone, WorkerFailed or WorkerVoiceError if it could not speak."""
+        line = json.dumps({"text": text, "speaker": speaker, "length_scale": length_scale})
+        self.stdin.write(line.encode("utf-8") + b"\n")
+        self.stdin.flush()
+        kind, size = HEADER.unpack(self._read(HEADER.size))
+        payload = self._read(size)
+        if kind == PCM:
+            return payload
+        message = payload.decode("utf-8", "replace")
+        raise WorkerFailed(message) if kind == FAILED else WorkerVoiceError(message)
+
+    def _read(self, size: int) -> bytes:
+        data = self.stdout.read(size)
+        if len(data) != size:
+            raise EOFError("the worker process ended")
+        return data
+
+    def why(self) -> str:
+        """How the worker ended: exit status and the last line it wrote on stderr."""
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "it stopped answering"
+        self.stderr.seek(0)
+        lines = [ln.strip() for ln in self.stderr.read().decode("utf-8", "replace").splitlines()]
+        last = next((ln for ln in reversed(lines) if ln), "")
+        return f"exit {code}" + (f": {last}" if last else "")
+
+    def close(self) -> None:
+        """Kill the process, then close the pipes (a thread blocked reading gets EOF first)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.stdin, self.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self.stderr.close()
+
+
+class PiperPool:
+    """``workers`` Piper processes for one model; thread-safe :meth:`speak`.
+
+    ``threads`` is each worker's onnxruntime intra-op thread count; ``options`` its other
+    session settings (see :func:`newsaudio.tts.piper_worker.session_options`).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        config: str,
+        workers: int,
+        threads: int = 1,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        argv = [
+            sys.executable,
+            "-m",
+            "newsaudio.tts.piper_worker",
+            model,
+            config,
+            str(threads),
+            json.dumps(options or {}),
+        ]
+        self._lock = threading.Lock()
+        self._closed = False
+        self._broken = ""
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(workers):
+                worker = _Worker(argv)
+                self._workers.append(worker)
+                self._idle.put(worker)
+        except OSError as exc:
+            self.close()
+            raise PoolBroken(f"cannot start a worker process ({exc})") from exc
+        _LOGGER.debug("piper: %d worker processes started (pids %s)", workers,
+                      ", ".join(str(w.proc.pid) for w in self._workers))  # fmt: skip
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the workers."""
+        return [w.proc.pid for w in self._workers]
+
+    def speak(self, text: str, speaker: int | None, length_scale: float | None) -> np.ndarray:
+        """int16 samples of ``text``, spoken by the next idle worker (waits for one).
+
+        Raises PoolClosed after :meth:`close`, PoolBroken if a worker died, WorkerFailed if
+        Piper failed on the text, WorkerVoiceError if the model cannot be loaded.
+        """
+        worker = self._idle.get()
+        if worker is None:  # closed or broken: pass the news on to the next waiter
+            self._idle.put(None)
+            if self._broken and not self._closed:
+                raise PoolBroken(self._broken)
+            raise PoolClosed("the piper worker pool is closed")
+        try:
+            pcm = worker.request(text, speaker, length_scale)
+        except (WorkerFailed, WorkerVoiceError):
+            self._idle.put(worker)
+            raise
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: a pipe closed by close()
+            if self._closed:
+                raise PoolClosed("the piper worker pool is closed") from exc
+            with self._lock:
+                self._broken = self._broken or f"worker process {worker.proc.pid}: {worker.why()}"
+            self._idle.put(None)
+            raise PoolBroken(self._broken) from exc
+        self._idle.put(worker)
+        return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+
+    def close(self) -> None:
+        """Stop every worker now (a chunk in progress is dropped). Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._idle.put(None)
+        for worker in self._workers:
+            worker.close()
+
+
+_POOLS: dict[tuple[str, str, int, int, str], PiperPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def shared_pool(
+    model: str, config: str, workers: int, threads: int, options: dict[str, Any] | None = None
+) -> PiperPool:
+    """The process-wide pool for these settings, started on first request."""
+    key = (model, config, workers, threads, json.dumps(options or {}, sort_keys=True))
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            pool = _POOLS[key] = PiperPool(model, config, workers, threads, options)
+        return pool
+
+
+def forget(pool: PiperPool) -> None:
+    """Close ``pool`` and drop it from the shared pools (a later request starts a new one)."""
+    with _POOLS_LOCK:
+        for key, value in list(_POOLS.items()):
+            if value is pool:
+                del _POOLS[key]
+    pool.close()
+
+
+def close_all() -> None:
+    """Stop every worker process of this process (registered to run at exit)."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.close()
+
+
+atexit.register(close_all)

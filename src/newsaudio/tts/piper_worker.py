@@ -1,0 +1,116 @@
+"""A Piper worker process: loads one model once, then speaks requests read from stdin.
+
+Started by :mod:`newsaudio.tts.piper_pool` as ``python piper_worker.py MODEL CONFIG THREADS
+[OPTIONS]`` (run as a file, so it imports nothing of newsaudio: only the standard library,
+numpy, onnxruntime and piper). It runs in its own process group with SIGINT ignored: a
+terminal's Ctrl-C reaches only the parent, which stops its workers itself.
+
+Protocol (binary, over the pipes):
+
+- request, parent -> worker: one line of JSON ``{"text": str, "speaker": int | null,
+  "length_scale": float | null}``;
+- reply, worker -> parent: a header ``struct.pack("<BI", kind, size)`` then ``size`` bytes:
+  kind 0 = mono int16 little-endian PCM at the model's rate, 1 = synthesis failed (UTF-8
+  message), 2 = the model cannot be loaded (UTF-8 message, repeated for every request).
+
+End of stdin (the parent closed it, or died) ends the worker.
+
+``OPTIONS`` is a JSON object of onnxruntime session settings (see :func:`session_options`).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import struct
+import sys
+from typing import Any
+
+HEADER = struct.Struct("<BI")
+PCM, FAILED, VOICE_ERROR = 0, 1, 2
+
+
+def session_options(threads: int, options: dict[str, Any]) -> Any:
+    """onnxruntime SessionOptions: ``threads`` intra-op threads (0: onnxruntime's default, one
+    per core), inter-op 1, and ``options``, each left at onnxruntime's default when absent:
+    ``spinning`` (0/1: idle intra-op threads spin), ``optimization`` (a
+    GraphOptimizationLevel name, e.g. ``ORT_ENABLE_ALL``), ``mem_pattern`` and ``cpu_arena``
+    (booleans)."""
+    import onnxruntime  # type: ignore[import-untyped]
+
+    so = onnxruntime.SessionOptions()
+    so.intra_op_num_threads = max(0, threads)
+    so.inter_op_num_threads = 1
+    if "spinning" in options:
+        so.add_session_config_entry(
+            "session.intra_op.allow_spinning", str(int(options["spinning"]))
+        )
+    if "optimization" in options:
+        so.graph_optimization_level = getattr(
+            onnxruntime.GraphOptimizationLevel, str(options["optimization"])
+        )
+    if "mem_pattern" in options:
+        so.enable_mem_pattern = bool(options["mem_pattern"])
+    if "cpu_arena" in options:
+        so.enable_cpu_mem_arena = bool(options["cpu_arena"])
+    return so
+
+
+def load(model: str, config: str, threads: int, options: dict[str, Any]) -> Any:
+    """A PiperVoice with one onnxruntime session built with :func:`session_options`."""
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    with open(config, encoding="utf-8") as f:
+        piper_config = PiperConfig.from_dict(json.load(f))
+    session = onnxruntime.InferenceSession(
+        model, sess_options=session_options(threads, options), providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=piper_config)
+
+
+def speak(voice: Any, text: str, speaker: int | None, length_scale: float | None) -> bytes:
+    """int16 little-endian PCM of ``text`` (all of Piper's sentences, concatenated)."""
+    from piper import SynthesisConfig
+
+    config = SynthesisConfig(speaker_id=speaker, length_scale=length_scale)
+    return b"".join(
+        chunk.audio_int16_array.astype("<i2").tobytes()
+        for chunk in voice.synthesize(text, syn_config=config)
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Serve requests until stdin ends. Returns the exit status."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    model, config, threads = argv[0], argv[1], int(argv[2])
+    options: dict[str, Any] = json.loads(argv[3]) if len(argv) > 3 else {}
+    out = sys.stdout.buffer
+    voice: Any = None
+    load_error = ""
+    try:
+        voice = load(model, config, threads, options)
+    except Exception as exc:  # a corrupt or foreign model: said in every reply
+        load_error = f"cannot load Piper model {model}: {exc}"
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        if voice is None:
+            kind, payload = VOICE_ERROR, load_error.encode("utf-8", "replace")
+        else:
+            try:
+                kind = PCM
+                payload = speak(voice, request["text"], request["speaker"], request["length_scale"])
+            except Exception as exc:
+                kind, payload = FAILED, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")
+        try:
+            out.write(HEADER.pack(kind, len(payload)))
+            out.write(payload)
+            out.flush()
+        except BrokenPipeError:  # the parent is gone
+            return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
