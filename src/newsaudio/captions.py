@@ -77,16 +77,22 @@ def to_text(timeline: Timeline) -> str:
 
 
 def to_chapters_json(timeline: Timeline, title: str | None = None) -> str:
-    """Podcasting 2.0 chapters (version 1.2.0); ``startTime``/``endTime`` in seconds."""
+    """Podcasting 2.0 chapters (version 1.2.0); ``startTime``/``endTime`` in seconds, ``url``
+    and ``img`` when the chapter has a link or an image."""
     doc: dict[str, object] = {"version": "1.2.0"}
     if title:
         doc["title"] = title
-    doc["chapters"] = [
-        {
+    chapters: list[dict[str, object]] = []
+    for c in timeline.chapters:
+        entry: dict[str, object] = {
             "startTime": round(c.start_ms / 1000, 3),
             "endTime": round(c.end_ms / 1000, 3),
             "title": c.title,
         }
-        for c in timeline.chapters
-    ]
+        if c.url:
+            entry["url"] = c.url
+        if c.image_url:
+            entry["img"] = c.image_url
+        chapters.append(entry)
+    doc["chapters"] = chapters
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -70,6 +70,21 @@ def thumbnail(jpeg: bytes, size: int = TAG_COVER_PX) -> bytes:
         return _jpeg(small, quality=85)
 
 
+CHAPTER_IMAGE_PX = 600
+
+
+def chapter_image(data: bytes, size: int = CHAPTER_IMAGE_PX) -> bytes:
+    """A JPEG copy of an article image (any format Pillow reads) no larger than ``size`` px
+    on its longer side, aspect kept (for a chapter's ID3 APIC). Raises ValueError (or
+    Pillow's OSError) for data that is not an image."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        small = img.convert("RGB")
+        small.thumbnail((size, size), Image.Resampling.LANCZOS)
+        return _jpeg(small, quality=85)
+
+
 MIN_COVER_PX = 1400
 
 

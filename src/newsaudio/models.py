@@ -54,6 +54,25 @@ class Article:
     published: datetime | None = None
     source_url: str | None = None
     language: str = "en"
+    site_name: str | None = None
+    """The publication's name ("Harbour Gazette"), for spoken attribution in digests."""
+    image_url: str | None = None
+    """An absolute http(s) URL of the article's lead image (``og:image``), if it names one."""
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    """A chapter that starts at the utterance carrying it (digests: one per story).
+
+    ``url`` links the chapter to its article, ``image_url`` is the article's image (both
+    absolute http(s) URLs or None). ``transition``: a short sting (or, without jingles, a
+    pause) is placed before the utterance.
+    """
+
+    title: str
+    url: str | None = None
+    image_url: str | None = None
+    transition: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,9 @@ class Utterance:
     spoken: str
     pause_after_ms: int
     block: int = -1
+    chapter: ChapterMark | None = None
+    """Set on the first utterance of a chapter when the script chooses its chapters
+    (digests); None lets assembly derive chapters from headings and paragraphs."""
 
 
 @dataclass(frozen=True)
@@ -123,11 +145,13 @@ class Cue:
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter of the final audio (start/end in ms)."""
+    """A chapter of the final audio (start/end in ms), with an optional link and image URL."""
 
     start_ms: int
     end_ms: int
     title: str
+    url: str | None = None
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@
     tag       EncodedAudio                   -> tagged MP3         tags.py
     publish   tagged MP3 + Timeline          -> Episode            publish/ (catalog, feed)
 
+A digest (:func:`digest`) loads several sources, composes their Articles into one Script
+(:mod:`newsaudio.digest`, a chapter per story) and renders it with the same
+:func:`render_script` as a single article.
+
 The seam between ``render`` (load .. tag: source in, :class:`Rendition` out, no shared
 state) and ``publish_rendition`` (the show's single writer) is what ``update``, digests and
 cluster runs build on: render anywhere, publish here, in order.
@@ -21,19 +25,28 @@ non-empty.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsaudio import captions
 from newsaudio.audio import jingle
-from newsaudio.audio.assemble import GAP_AFTER_INTRO_MS, GAP_BEFORE_OUTRO_MS, assemble
+from newsaudio.audio.assemble import (
+    GAP_AFTER_INTRO_MS,
+    GAP_AFTER_STING_MS,
+    GAP_BEFORE_OUTRO_MS,
+    TRANSITION_PAUSE_MS,
+    assemble,
+    trim,
+)
 from newsaudio.audio.ffmpeg import check_ffmpeg, decode_file
 from newsaudio.audio.master import MasterSettings, StreamingMaster
 from newsaudio.audio.rendition import RenditionCache, rendition_key
@@ -43,7 +56,7 @@ from newsaudio.errors import InputError, NewsaudioError, PublishError
 from newsaudio.fsutil import check_writable
 from newsaudio.interrupts import deferred
 from newsaudio.loaders import load
-from newsaudio.models import Article, Episode, Script, Segment, Timeline
+from newsaudio.models import Article, Chapter, Episode, Script, Segment, Timeline, Utterance
 from newsaudio.publish import ensure_cover, guid_for, publish, slug_for
 from newsaudio.tags import TagInfo, write_tags
 from newsaudio.text.clean import clean_article
@@ -58,6 +71,9 @@ from newsaudio.tts.base import (
 )
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.speak import ProgressCallback, SpeakStats, speak
+
+if TYPE_CHECKING:
+    from newsaudio.digest import Composed
 
 SUMMARY_CHARS = 600
 
@@ -150,12 +166,14 @@ class Runtime:
         return self.engine(fallback, speed)
 
     def jingle(self, which: str) -> Segment:
-        """The default intro or outro (generated once, then served from the segment cache)."""
+        """The default ``intro``, ``outro`` or ``sting`` (between digest stories), generated
+        once, then served from the segment cache."""
         if which not in self._jingles:
             key = self.cache.key("jingle/v1", which)
             segment = self.cache.get(key)
             if segment is None:
-                segment = jingle.intro() if which == "intro" else jingle.outro()
+                make = {"intro": jingle.intro, "outro": jingle.outro, "sting": jingle.sting}
+                segment = make[which]()
                 self.cache.put(key, segment)
             self._jingles[which] = segment
         return self._jingles[which]
@@ -300,6 +318,22 @@ def work_folder(show: Show) -> Iterator[Path]:
             work_root.rmdir()
 
 
+@dataclass(frozen=True)
+class EpisodeMeta:
+    """What tags and the catalog say about an episode besides its audio: ``source_key``
+    (the guid derives from it), title, description (plain text), author, link, publication
+    date (None: the render time), language and the catalog's ``extra`` fields."""
+
+    source_key: str
+    title: str
+    description: str
+    author: str
+    link: str | None
+    published: datetime | None
+    language: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
 def render(
     article: Article,
     show: Show,
@@ -309,34 +343,71 @@ def render(
     work: Path,
     progress: ProgressCallback | None = None,
 ) -> Rendition:
-    """Render ``article`` into a tagged MP3 inside ``work``: prepare, speak, assemble, master,
-    tag. Reads the segment and rendition caches; never touches the show's catalog, feed or
-    published files. Raises VoiceError, SynthesisError, AudioError or PublishError (work
-    folder unwritable)."""
+    """Render ``article`` into a tagged MP3 inside ``work``: prepare, then
+    :func:`render_script` (speak, assemble, master, tag). Reads the segment and rendition
+    caches; never touches the show's catalog, feed or published files. Raises VoiceError,
+    SynthesisError, AudioError or PublishError (work folder unwritable)."""
     voice_name = voice_for_language(reading_language(article, show), options.voice).name
+    engine = runtime.engine(voice_name, options.speed)
+    pauses = Pauses().scaled(options.speed)
+    script = prepare(article, max_chars=engine.max_chars, lexicon=options.lexicon, pauses=pauses)
+    meta = EpisodeMeta(
+        source_key=article.source_key,
+        title=article.title,
+        description=summary(article),
+        author=article.byline or show.author,
+        link=article.source_url,
+        published=article.published,
+        language=article.language,
+        extra={"published_from": "article" if article.published else "added"},
+    )
+    return render_script(script, meta, voice_name, show, options, runtime, assets, work, progress)
+
+
+def render_script(
+    script: Script,
+    meta: EpisodeMeta,
+    voice_name: str,
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+    work: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    sting: bool = False,
+    chapter_images: Mapping[str, bytes] | None = None,
+    stats: SpeakStats | None = None,
+) -> Rendition:
+    """The body every render shares (one article or a digest): speak ``script`` with
+    ``voice_name`` through the segment cache, assemble (with a transition ``sting`` before
+    marked chapters when jingles are on), master, tag (``chapter_images``: JPEG bytes by
+    chapter image URL) and write the sidecars, all inside ``work``; the whole programme is
+    reused from the rendition cache when nothing changed. Raises VoiceError,
+    SynthesisError, AudioError or PublishError."""
     speed = options.speed
     engine = runtime.engine(voice_name, speed)
     fallback = runtime.fallback_engine(voice_name, speed)
-    stats = SpeakStats()
-    pauses = Pauses().scaled(speed)
-    script = prepare(article, max_chars=engine.max_chars, lexicon=options.lexicon, pauses=pauses)
+    stats = stats if stats is not None else SpeakStats()
     s = options.master
     try:
         jingles = assets.user_jingles
         intro = jingles.get("intro") or runtime.jingle("intro") if options.jingles else None
         outro = jingles.get("outro") or runtime.jingle("outro") if options.jingles else None
+        between = runtime.jingle("sting") if sting and options.jingles else None
         renditions = RenditionCache(runtime.cache)
         key = rendition_key(
             engine.identity(),
             script,
             s,
-            [_segment_id(piece) for piece in (intro, outro, assets.bed)],
+            [_segment_id(piece) for piece in (intro, outro, assets.bed)]
+            + ([_segment_id(between)] if between is not None else []),
         )
         cached = renditions.get(key, work / "episode.mp3")
         if cached is not None:
             _LOG.info("stage encode: the whole programme is cached (%s)", key[:12])
             encoded, timeline = cached
-            stats.cached = len(script.utterances)
+            stats.cached += len(script.utterances)
             if progress is not None:
                 progress(len(script.utterances), len(script.utterances))
         else:
@@ -352,6 +423,7 @@ def render(
                     bed=assets.bed,
                     gap_after_intro_ms=round(GAP_AFTER_INTRO_MS / speed),
                     gap_before_outro_ms=round(GAP_BEFORE_OUTRO_MS / speed),
+                    sting=between,
                     sinks=[master.feed],
                 )
                 _LOG.info("stage encode: %d ms of programme", programme.timeline.duration_ms)
@@ -361,27 +433,26 @@ def render(
             if not stats.fallback_chunks:  # a fallback voice's audio is not the recipe's
                 renditions.put(key, encoded, timeline)
 
-        guid = guid_for(article.source_key)
+        guid = guid_for(meta.source_key)
         now = runtime.now()
-        description = summary(article)
-        author = article.byline or show.author
         transcript = captions.to_text(timeline)
         _LOG.info("stage tag: %s", encoded.path.name)
         write_tags(
             encoded.path,
             TagInfo(
-                title=article.title,
-                artist=author,
+                title=meta.title,
+                artist=meta.author,
                 album=show.title,
-                date=article.published or now,
-                comment=description,
+                date=meta.published or now,
+                comment=meta.description,
                 length_ms=encoded.duration_ms,
                 guid=guid,
-                url=article.source_url,
+                url=meta.link,
                 feed_url=show.feed_url,
                 transcript=transcript,
                 cover_jpeg=assets.cover_jpeg,
                 chapters=timeline.chapters,
+                chapter_images=chapter_images or {},
             ),
         )
     except OSError as exc:  # ENOSPC, EROFS, EIO while writing work files: the show is untouched
@@ -390,26 +461,26 @@ def render(
         ) from exc
     draft = Episode(
         guid=guid,
-        source_key=article.source_key,
-        slug=slug_for(article.title, article.language),
-        title=article.title,
-        description=description,
-        published=article.published or now,
+        source_key=meta.source_key,
+        slug=slug_for(meta.title, meta.language),
+        title=meta.title,
+        description=meta.description,
+        published=meta.published or now,
         updated=now,
         duration_ms=encoded.duration_ms,
         bytes=0,
         loudness=encoded.loudness,
         voice=voice_name,
-        language=article.language,
-        author=author,
-        link=article.source_url,
+        language=meta.language,
+        author=meta.author,
+        link=meta.link,
         transcript=transcript,
-        extra={"published_from": "article" if article.published else "added"},
+        extra=dict(meta.extra),
     )
     sidecars = {
         ".vtt": captions.to_vtt(timeline),
         ".srt": captions.to_srt(timeline),
-        ".chapters.json": captions.to_chapters_json(timeline, article.title),
+        ".chapters.json": captions.to_chapters_json(timeline, meta.title),
         ".txt": transcript,
     }
     return Rendition(
@@ -468,6 +539,265 @@ def add(
     with work_folder(show) as work:
         rendition = render(article, show, options, runtime, assets, work, progress)
         return publish_rendition(show, rendition, runtime)
+
+
+@dataclass(frozen=True)
+class DigestRendition:
+    """A rendered digest: the :class:`Rendition` and the stories it holds or left out
+    (``left_out``: dropped from the end by the time budget; ``over_budget``: the first
+    story alone is longer than the budget and was kept whole)."""
+
+    rendition: Rendition
+    stories: tuple[Article, ...]
+    left_out: tuple[Article, ...]
+    over_budget: bool = False
+
+
+def _sound_ms(utterances: Iterable[tuple[Utterance, Segment]]) -> int:
+    """Programme time of ``utterances``: each segment's sound (trimmed as assembly trims it)
+    plus its pause, in ms."""
+    total = 0.0
+    for utterance, segment in utterances:
+        cut = trim(segment.samples, segment.sample_rate_hz)
+        total += 1000 * (cut.end - cut.onset) / segment.sample_rate_hz + utterance.pause_after_ms
+    return round(total)
+
+
+def _chapter_images(articles: Iterable[Article]) -> dict[str, bytes]:
+    """JPEG bytes of each article's image, by its URL; an image that cannot be fetched or
+    read is logged and left out (a chapter without its image is still a chapter)."""
+    from newsaudio.cover import chapter_image
+    from newsaudio.loaders.url import fetch_image
+
+    images: dict[str, bytes] = {}
+    for article in articles:
+        url = article.image_url
+        if not url or url in images:
+            continue
+        try:
+            images[url] = chapter_image(fetch_image(url))
+        except (NewsaudioError, OSError, ValueError) as exc:
+            _LOG.warning("%s: chapter image left out (%s)", url, exc)
+    return images
+
+
+def render_digest(
+    articles: Sequence[Article],
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+    work: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    title: str | None = None,
+    max_minutes: float | None = None,
+) -> DigestRendition:
+    """Render one digest episode of ``articles`` (at least one, in order, duplicates
+    already removed) inside ``work``: compose (:mod:`newsaudio.digest`), then the same
+    :func:`render_script` as a single article, with a transition sting before each story.
+
+    ``title`` defaults to the show's title and today's date (the show's time zone).
+    ``max_minutes``: whole stories are dropped from the end until the programme fits; story
+    lengths are measured from their segments (synthesized through the cache, so the work is
+    not lost), in order and only as far as needed. Raises ValueError for no articles, and
+    what :func:`render_script` raises.
+    """
+    from zoneinfo import ZoneInfo
+
+    from newsaudio.digest import compose, digest_key, fit
+    from newsaudio.text import wording
+
+    if not articles:
+        raise ValueError("a digest needs at least one article")
+    day = runtime.now().astimezone(ZoneInfo(show.timezone)).date()
+    title = title or wording.default_title(show.title, day)
+    voice_name = voice_for_language(reading_language(articles[0], show), options.voice).name
+    engine = runtime.engine(voice_name, options.speed)
+    fallback = runtime.fallback_engine(voice_name, options.speed)
+
+    def composed(chosen: Sequence[Article]) -> Composed:
+        return compose(
+            chosen,
+            title=title,
+            show_title=show.title,
+            day=day,
+            source_key=digest_key(show.title, title, day, chosen),
+            max_chars=engine.max_chars,
+            lexicon=options.lexicon,
+            pauses=Pauses().scaled(options.speed),
+        )
+
+    kept = list(articles)
+    measured_synthesized = 0
+    kept_synthesized = 0
+    over_budget = False
+    if max_minutes is not None and len(articles) > 1:
+        whole = composed(articles)
+        bounds = (*whole.stories, len(whole.script.utterances))
+        story_synth: dict[int, int] = {}
+        opening_synth: dict[int, int] = {}
+
+        def measure(utterances: Sequence[Utterance]) -> tuple[int, int]:
+            part = Script(whole.script.article, tuple(utterances))
+            stats = SpeakStats()
+            ms = _sound_ms(speak(part, engine, runtime.cache, fallback=fallback, stats=stats))
+            return ms, stats.synthesized
+
+        story_len: dict[int, int] = {}
+        opening_len: dict[int, int] = {}
+
+        def story_ms(i: int) -> int:
+            if i not in story_len:
+                ms, story_synth[i] = measure(whole.script.utterances[bounds[i + 1] : bounds[i + 2]])
+                story_len[i] = ms + transition_ms
+            return story_len[i]
+
+        def opening_ms(k: int) -> int:
+            if k not in opening_len:
+                some = composed(articles[:k])
+                opening_len[k], opening_synth[k] = measure(
+                    some.script.utterances[: some.stories[1]]
+                )
+            return opening_len[k]
+
+        with_jingles = options.jingles
+        intro = assets.user_jingles.get("intro") or runtime.jingle("intro")
+        outro = assets.user_jingles.get("outro") or runtime.jingle("outro")
+        transition_ms = (
+            round(runtime.jingle("sting").duration_ms) + GAP_AFTER_STING_MS
+            if with_jingles
+            else TRANSITION_PAUSE_MS
+        )
+        fixed_ms = 600 + (round(intro.duration_ms + outro.duration_ms) + 400 if with_jingles else 0)
+        budget_ms = round(max_minutes * 60_000)
+        k = fit(len(articles), story_ms, opening_ms, fixed_ms, budget_ms)
+        kept = list(articles[:k])
+        over_budget = k == 1 and fixed_ms + opening_ms(1) + story_ms(0) > budget_ms
+        measured_synthesized = sum(story_synth.values()) + sum(opening_synth.values())
+        kept_synthesized = sum(story_synth.get(i, 0) for i in range(k)) + opening_synth.get(k, 0)
+        _LOG.info("stage fit: %d of %d stories within %g minutes", k, len(articles), max_minutes)
+
+    final = composed(kept)
+    text, markup = wording.description(
+        [wording.Listed(a.title, a.source_url, a.site_name) for a in kept]
+    )
+    meta = EpisodeMeta(
+        source_key=final.script.article.source_key,
+        title=title,
+        description=text,
+        author=show.author,
+        link=None,
+        published=None,
+        language=final.script.article.language,
+        extra={
+            "published_from": "added",
+            "kind": "digest",
+            "stories": str(len(kept)),
+            "description_html": markup,
+        },
+    )
+    stats = SpeakStats()
+    rendition = render_script(
+        final.script,
+        meta,
+        voice_name,
+        show,
+        options,
+        runtime,
+        assets,
+        work,
+        progress,
+        sting=True,
+        chapter_images=_chapter_images(kept),
+        stats=stats,
+    )
+    if measured_synthesized:  # chunks synthesized while measuring count as synthesized
+        rendition = dataclasses.replace(
+            rendition,
+            synthesized=rendition.synthesized + measured_synthesized,
+            cached=max(0, rendition.cached - kept_synthesized),
+        )
+    return DigestRendition(rendition, tuple(kept), tuple(articles[len(kept) :]), over_budget)
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    """What ``digest`` produced: the published episode (:class:`Result`), its chapters, the
+    stories read, those left out by the time budget, duplicates read once
+    (``(duplicate, first)``) and the sources that failed (``(source, error)``)."""
+
+    result: Result
+    chapters: tuple[Chapter, ...]
+    stories: tuple[Article, ...]
+    left_out: tuple[Article, ...] = ()
+    over_budget: bool = False
+    duplicates: tuple[tuple[Article, Article], ...] = ()
+    failed: tuple[tuple[str, NewsaudioError], ...] = ()
+
+
+def digest(
+    sources: Sequence[str | Article],
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    *,
+    title: str | None = None,
+    max_minutes: float | None = None,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    assets: RunAssets | None = None,
+) -> DigestResult:
+    """Make and publish one digest episode from ``sources`` (paths, URLs, ``-`` or Articles
+    already loaded), in order: :func:`check_run`, load each, drop duplicates,
+    :func:`render_digest`, :func:`publish_rendition`.
+
+    A source that fails to load is left out and listed in ``failed``; with ``strict`` its
+    error is raised instead. Raises InputError when no source is usable (nothing is
+    published), and what :func:`render_digest` and :func:`publish_rendition` raise.
+    """
+    from newsaudio.digest import dedupe
+
+    assets = assets or check_run(show, options)
+    loaded: list[Article] = []
+    failed: list[tuple[str, NewsaudioError]] = []
+    for source in sources:
+        if isinstance(source, Article):
+            loaded.append(source)
+            continue
+        _LOG.info("stage load: %s", source)
+        try:
+            loaded.append(load_article(source))
+        except NewsaudioError as exc:
+            if strict:
+                raise
+            failed.append((source, exc))
+    if not loaded:
+        reasons = "; ".join(str(exc) for _, exc in failed)
+        raise InputError("digest", f"no usable source ({reasons})")
+    articles, duplicates = dedupe(loaded)
+    with work_folder(show) as work:
+        made = render_digest(
+            articles,
+            show,
+            options,
+            runtime,
+            assets,
+            work,
+            progress,
+            title=title,
+            max_minutes=max_minutes,
+        )
+        result = publish_rendition(show, made.rendition, runtime)
+    return DigestResult(
+        result,
+        made.rendition.timeline.chapters,
+        made.stories,
+        made.left_out,
+        made.over_budget,
+        tuple(duplicates),
+        tuple(failed),
+    )
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Frames (ID3v2.3, https://id3.org/id3v2.3.0): TIT2 title, TPE1 author, TALB show title,
 TCON "Podcast", TYER/TDAT date, COMM summary, TLEN length (ms), WOAS article URL, USLT
-transcript, APIC front cover, CHAP + CTOC chapters (ID3v2 Chapter Frame Addendum 1.0), and
+transcript, APIC front cover, CHAP + CTOC chapters (ID3v2 Chapter Frame Addendum 1.0; each
+CHAP holds TIT2 and, when known, WXXX link and APIC image sub-frames), and
 the podcast frames PCST, WFED (feed URL, in the iTunes text-frame layout that TagLib and eyeD3
 read), TGID (episode guid), TDES (description).
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +43,8 @@ class TagInfo:
     cover_jpeg: bytes | None = None
     chapters: tuple[Chapter, ...] = field(default_factory=tuple)
     language: str = "eng"
+    chapter_images: Mapping[str, bytes] = field(default_factory=dict)
+    """JPEG bytes by chapter ``image_url``, embedded as APIC in that chapter's CHAP."""
 
 
 def _encoding(text: str) -> int:
@@ -91,6 +95,7 @@ def write_tags(path: Path, info: TagInfo) -> None:
         TYER,
         USLT,
         WOAS,
+        WXXX,
         CTOCFlags,
         ID3NoHeaderError,
     )
@@ -128,6 +133,12 @@ def write_tags(path: Path, info: TagInfo) -> None:
         ids = [f"chp{i}" for i in range(len(info.chapters))]
         for element_id, chapter in zip(ids, info.chapters, strict=True):
             title = _nfc(chapter.title)
+            sub_frames: list[Any] = [TIT2(encoding=_encoding(title), text=[title])]
+            if chapter.url:
+                sub_frames.append(WXXX(encoding=0, desc="", url=chapter.url))
+            image = info.chapter_images.get(chapter.image_url or "")
+            if image:
+                sub_frames.append(APIC(encoding=0, mime="image/jpeg", type=0, desc="", data=image))
             tags.add(
                 CHAP(
                     element_id=element_id,
@@ -135,7 +146,7 @@ def write_tags(path: Path, info: TagInfo) -> None:
                     end_time=int(chapter.end_ms),
                     start_offset=0xFFFFFFFF,
                     end_offset=0xFFFFFFFF,
-                    sub_frames=[TIT2(encoding=_encoding(title), text=[title])],
+                    sub_frames=sub_frames,
                 )
             )
         tags.add(

@@ -86,6 +86,13 @@ PARAGRAPHS_PER_CHAPTER = 3
 
 CHAPTER_TITLE_WORDS = 6
 
+TRANSITION_PAUSE_MS = 1500
+"""Silence before a story (an utterance whose chapter mark asks for a transition) when there
+is no sting: from the end of the last sound to the next onset, in ms."""
+
+GAP_AFTER_STING_MS = 400
+"""Silence from the end of a transition sting to the next speech onset, in ms."""
+
 
 def convert(segment: Segment, rate_hz: int, channels: int) -> npt.NDArray[np.int16]:
     """``segment``'s samples at ``rate_hz`` with ``channels`` channels, int16 (frames, channels).
@@ -244,7 +251,22 @@ def _first_words(text: str, words: int = CHAPTER_TITLE_WORDS) -> str:
 def chapters(placed: list[_Placed], intro_end_ms: int, duration_ms: int) -> tuple[Chapter, ...]:
     """Chapters from placed utterances: the intro (if any), the headline, then one per
     heading; without headings, sections of :data:`PARAGRAPHS_PER_CHAPTER` paragraphs
-    titled by their first words. Chapters are contiguous and cover the whole programme."""
+    titled by their first words. Chapters are contiguous and cover the whole programme.
+
+    When the script marks its chapters (:attr:`Utterance.chapter`, digests), those are the
+    chapters: each starts at its utterance's onset (the first at 0, so it holds the intro)
+    and keeps the mark's title, link and image URL."""
+    marked = [p for p in placed if p.utterance.chapter is not None]
+    if marked:
+        out_marked: list[Chapter] = []
+        for i, p in enumerate(marked):
+            mark = p.utterance.chapter
+            assert mark is not None
+            start = 0 if i == 0 else p.start_ms
+            end = marked[i + 1].start_ms if i + 1 < len(marked) else duration_ms
+            if end > start:
+                out_marked.append(Chapter(start, end, mark.title, mark.url, mark.image_url))
+        return tuple(out_marked)
     starts: list[tuple[int, str]] = []
     if intro_end_ms > 0:
         starts.append((0, "Intro"))
@@ -340,6 +362,7 @@ def assemble(
     intro: Segment | None = None,
     outro: Segment | None = None,
     bed: Segment | None = None,
+    sting: Segment | None = None,
     match_loudness: bool = True,
     gap_after_intro_ms: int = GAP_AFTER_INTRO_MS,
     gap_before_outro_ms: int = GAP_BEFORE_OUTRO_MS,
@@ -355,6 +378,10 @@ def assemble(
     first :data:`REFERENCE_SPEECH_MS` of speech (ffmpeg ebur128, ITU-R BS.1770).
     ``gap_after_intro_ms`` is the silence from the end of the intro to the first speech
     onset; ``gap_before_outro_ms`` the least silence from the last speech to the outro.
+    Before an utterance whose chapter mark asks for a transition, ``sting`` (loudness-matched
+    like the jingles) is written after the previous utterance's pause, then
+    :data:`GAP_AFTER_STING_MS` of silence; without a sting the pause before it is at least
+    :data:`TRANSITION_PAUSE_MS`.
 
     Returns the :class:`Programme` with its :class:`Timeline` (ms). Raises OSError if the
     file cannot be written, AudioError if a loudness measurement fails.
@@ -363,9 +390,11 @@ def assemble(
     intro_pcm = convert(intro, rate_hz, channels) if intro is not None else None
     outro_pcm = convert(outro, rate_hz, channels) if outro is not None else None
     bed_pcm = convert(bed, rate_hz, channels) if bed is not None else None
+    sting_pcm = convert(sting, rate_hz, channels) if sting is not None else None
 
     reference = -70.0
-    if match_loudness and (intro_pcm is not None or outro_pcm is not None or bed_pcm is not None):
+    jingles = (intro_pcm, outro_pcm, bed_pcm, sting_pcm)
+    if match_loudness and any(j is not None for j in jingles):
         head: list[tuple[Utterance, Trimmed]] = []
         held = 0
         for item in stream:
@@ -387,6 +416,10 @@ def assemble(
             outro_pcm = gain(
                 outro_pcm, matching_gain(outro_pcm, rate_hz, reference, JINGLE_OFFSET_LU)
             )
+        if sting_pcm is not None:
+            sting_pcm = gain(
+                sting_pcm, matching_gain(sting_pcm, rate_hz, reference, JINGLE_OFFSET_LU)
+            )
     bed_full_db = bed_duck_db = 0.0
     if bed_pcm is not None:
         # The bed's own level is matched first, then set relative to the speech.
@@ -407,6 +440,13 @@ def assemble(
             pending = writer.frames_for(gap_after_intro_ms)
         trailing = 0  # frames written since the end of the last sound
         for index, (utterance, speech) in enumerate(stream):
+            if utterance.chapter is not None and utterance.chapter.transition:
+                if sting_pcm is not None:
+                    writer.silence_frames(max(0, pending - trailing))
+                    writer.write(sting_pcm)
+                    pending, trailing = writer.frames_for(GAP_AFTER_STING_MS), 0
+                else:
+                    pending = max(pending, writer.frames_for(TRANSITION_PAUSE_MS))
             lead = max(0, pending - trailing - speech.onset)
             if index == 0 and bed_pcm is not None and utterance.kind == "title":
                 margin = writer.frames_for(TRIM_MARGIN_MS)

@@ -1,7 +1,8 @@
 """The default intro and outro: short musical stings generated in code with pydub.
 
 The intro is a rising major arpeggio (C5 E5 G5) resolving onto a C major chord; the outro
-the same chord falling back (G4 E4 C4) to a low C. Notes are bell-like: a fundamental with
+the same chord falling back (G4 E4 C4) to a low C; the sting between digest stories two
+falling notes (E5 C5). Notes are bell-like: a fundamental with
 soft upper partials, a quick attack and an exponential-ish decay (pydub fades), so they
 sound like a mallet instrument, not a test tone. Both are about 3-4 s long, mono, 44.1 kHz.
 """
@@ -80,3 +81,8 @@ def outro() -> Segment:
     notes = [("G5", 0, 900), ("E5", 180, 900), ("C5", 360, 1000)]
     notes += [("C3", 600, 2600), ("C4", 600, 2600), ("G4", 600, 2400)]
     return _to_segment(_sting(notes, 3200))
+
+
+def sting() -> Segment:
+    """The transition sting between a digest's stories (about 0.9 s): E5 then C5, softly."""
+    return _to_segment(_sting([("E5", 0, 600), ("C5", 160, 740)], 900))

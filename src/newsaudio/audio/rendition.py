@@ -40,7 +40,8 @@ def rendition_key(
 ) -> str:
     """Hex SHA-256 of everything that decides the mastered audio and its timeline:
     newsaudio's version, :data:`RENDITION_FORMAT`, the engine identity (engine, version,
-    model checksum, voice settings), every utterance (kind, display and spoken text, pause),
+    model checksum, voice settings), every utterance (kind, display and spoken text, pause,
+    chapter mark),
     the master settings and ``extras`` (jingle and music-bed identities)."""
     h = hashlib.sha256()
     for part in (__version__, RENDITION_FORMAT, engine_identity, repr(asdict(settings)),
@@ -48,7 +49,10 @@ def rendition_key(
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
     for u in script.utterances:
-        h.update(json.dumps([u.kind, u.display, u.spoken, u.pause_after_ms]).encode("utf-8"))
+        fields: list[object] = [u.kind, u.display, u.spoken, u.pause_after_ms]
+        if u.chapter is not None:  # digests: chapter marks decide chapters and stings
+            fields.append(asdict(u.chapter))
+        h.update(json.dumps(fields).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -73,7 +77,7 @@ class RenditionCache:
                 raise ValueError("size mismatch")
             timeline = Timeline(
                 tuple(Cue(*c) for c in data["timeline"]["cues"]),
-                tuple(Chapter(c[0], c[1], c[2]) for c in data["timeline"]["chapters"]),
+                tuple(Chapter(*c[:5]) for c in data["timeline"]["chapters"]),
                 int(data["timeline"]["duration_ms"]),
             )
             encoded = EncodedAudio(
@@ -107,7 +111,8 @@ class RenditionCache:
                 "duration_ms": timeline.duration_ms,
                 "cues": [[c.start_ms, c.end_ms, c.display, c.spoken, c.kind, c.block]
                          for c in timeline.cues],
-                "chapters": [[c.start_ms, c.end_ms, c.title] for c in timeline.chapters],
+                "chapters": [[c.start_ms, c.end_ms, c.title, c.url, c.image_url]
+                             for c in timeline.chapters],
             },
         }  # fmt: skip
         _atomic_copy(encoded.path, mp3)

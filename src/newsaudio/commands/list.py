@@ -16,10 +16,11 @@ from newsaudio.commands.init import load_show_from, show_options
 def list_(
     config_file: Path | None, out_dir: Path | None, base_url: str | None, as_json: bool
 ) -> None:
-    """List the show's episodes, newest first: date, duration, title and guid.
+    """List the show's episodes, newest first: date, duration, guid, kind ("single", or
+    "digest of N" stories) and title.
 
     With --json, one JSON array of objects (guid, title, slug, published, duration_s,
-    bytes, url, path, voice, loudness_lufs) for scripts.
+    bytes, url, path, voice, loudness_lufs, source, kind) for scripts.
     """
     from newsaudio.publish import list_episodes
     from newsaudio.publish.feed import to_datetime
@@ -40,6 +41,7 @@ def list_(
                 "voice": ep.voice,
                 "loudness_lufs": ep.loudness.integrated_lufs,
                 "source": ep.source_key,
+                "kind": ep.extra.get("kind", "single"),
             }
             for ep in episodes
         ]
@@ -51,7 +53,12 @@ def list_(
     for ep in episodes:
         minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
         date = to_datetime(ep.published, show.timezone).strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{date}  {minutes:3d}:{seconds:02d}  {ep.guid}  {ep.title}")
+        kind = (
+            f"digest of {ep.extra.get('stories', '?')}"
+            if ep.extra.get("kind") == "digest"
+            else "single"
+        )
+        click.echo(f"{date}  {minutes:3d}:{seconds:02d}  {ep.guid}  {kind:<12}  {ep.title}")
 
 
 list = list_  # cli.py registers each command by its module's name

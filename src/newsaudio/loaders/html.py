@@ -242,6 +242,27 @@ def _canonical(
     )
 
 
+def _site_name(tree: Any, meta: dict[str, str]) -> str | None:
+    """The publication's name: ``og:site_name``, else JSON-LD ``publisher.name``."""
+    for key in ("og:site_name", "application-name"):
+        if meta.get(key):
+            return _one_line(meta[key]) or None
+    for obj in _json_ld(tree):
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            return _one_line(publisher["name"]) or None
+    return None
+
+
+def _image(meta: dict[str, str], base: str | None) -> str | None:
+    """The lead image's absolute http(s) URL (``og:image``, ``twitter:image``), if any."""
+    for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image"):
+        found = _absolute_http(meta.get(key), base)
+        if found:
+            return found
+    return None
+
+
 def _prune(tree: Any) -> None:
     """Remove elements that never hold article text (in place)."""
     for el in list(tree.iter(*_PRUNE_ALWAYS)):
@@ -316,6 +337,8 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
     first_h1 = next((_one_line(h.text_content()) for h in tree.iter("h1")), None)
     published_tree = _published(tree, meta, None)
     canonical_tree = _canonical(tree, meta, url, None)
+    site_name = _site_name(tree, meta)
+    image_url = _image(meta, url or canonical_tree)
     _prune(tree)
 
     xml = trafilatura.extract(
@@ -368,6 +391,8 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
         published=published_tree or parse_datetime(date_text),
         source_url=canonical_tree or _absolute_http(url, None),
         language=language,
+        site_name=protect_ampersands(site_name) if site_name else None,
+        image_url=image_url,
     )
 
 

@@ -12,7 +12,8 @@
 * Block quotes are read as ordinary paragraphs.
 * Front matter (``---`` YAML or ``+++`` TOML at the very top) is read for simple
   ``key: value`` / ``key = "value"`` scalars: ``title``, ``date``/``published``,
-  ``author``/``byline``, ``lang``/``language``, ``canonical_url``/``url``/``link``.
+  ``author``/``byline``, ``lang``/``language``, ``canonical_url``/``url``/``link``,
+  ``site``/``site_name``/``publisher`` (spoken in digests), ``image`` (an http(s) URL).
   Nested structures are ignored, never an error.
 """
 
@@ -170,6 +171,8 @@ class MarkdownLoader:
         byline = fields.get("author") or fields.get("byline") or fields.get("authors")
         url = fields.get("canonical_url") or fields.get("canonical") or fields.get("url")
         url = url or fields.get("link")
+        site = fields.get("site") or fields.get("site_name") or fields.get("publisher")
+        image = fields.get("image") or fields.get("og_image")
         return Article(
             title=protect_ampersands(title),
             blocks=tuple(Block(b.kind, protect_ampersands(b.text), b.level) for b in blocks),
@@ -181,6 +184,8 @@ class MarkdownLoader:
             ),
             source_url=url if url and re.match(r"https?://\S+$", url) else None,
             language=language,
+            site_name=protect_ampersands(site) if site else None,
+            image_url=image if image and re.match(r"https?://\S+$", image) else None,
         )
 
 

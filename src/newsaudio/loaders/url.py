@@ -136,8 +136,11 @@ def _read_body(response: Any, original: str, limits: FetchLimits, started: float
     return b"".join(chunks)
 
 
-def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
-    """Fetch ``url`` within ``limits`` (see module docstring). Raises InputError."""
+def fetch(
+    url: str, limits: FetchLimits | None = None, media_types: frozenset[str] | None = None
+) -> Fetched:
+    """Fetch ``url`` within ``limits`` (see module docstring). ``media_types``: the media
+    types accepted (default: web pages and text). Raises InputError."""
     import requests
     import urllib3
 
@@ -148,7 +151,9 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
     current = url
     headers = {
         "User-Agent": f"newsaudio/{__version__} (+article-to-podcast)",
-        "Accept": "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8",
+        "Accept": ",".join(sorted(media_types))
+        if media_types
+        else "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8",
     }
     with requests.Session() as session:
         for _hop in range(limits.max_redirects + 1):
@@ -192,7 +197,10 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
                     raise InputError(url, f"unexpected HTTP status {response.status_code}")
                 content_type = response.headers.get("Content-Type", "")
                 media_type = content_type.split(";")[0].strip().lower()
-                if media_type and media_type not in HTML_TYPES and media_type not in TEXT_TYPES:
+                if media_types is not None:
+                    if media_type not in media_types:
+                        raise InputError(url, f"is {media_type or 'untyped'}, not an image")
+                elif media_type and media_type not in HTML_TYPES and media_type not in TEXT_TYPES:
                     raise InputError(url, f"is {media_type}, not a web page (HTML) or text")
                 charset_m = re.search(r"charset\s*=\s*\"?([^\s;\"]+)", content_type, re.I)
                 try:
@@ -211,6 +219,16 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
                 _LOGGER.info("fetched %s (%d bytes, %s)", current, len(body), media_type)
                 return Fetched(current, media_type, charset_m.group(1) if charset_m else None, body)
     raise InputError(url, f"more than {limits.max_redirects} redirects")
+
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
+def fetch_image(url: str) -> bytes:
+    """The bytes of the image at ``url`` (JPEG, PNG, GIF or WebP; at most 5 MiB, the usual
+    timeouts). Raises InputError."""
+    limits = replace(FetchLimits.from_env(), max_bytes=5 * 1024 * 1024)
+    return fetch(url, limits, IMAGE_TYPES).body
 
 
 def _decode(page: Fetched, source: str) -> str:

@@ -160,7 +160,9 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
 def _item(ch: etree._Element, show: Show, episode: Episode) -> None:
     item = _sub(ch, "item")
     _sub(item, "title", episode.title)
-    _sub(item, "description", truncate_bytes(episode.description or episode.title))
+    # a digest lists its stories as HTML (escaped once by lxml, as RSS 2.0 expects)
+    markup = episode.extra.get("description_html")
+    _sub(item, "description", truncate_bytes(markup or episode.description or episode.title))
     _sub(item, "link", episode.link or f"{show.base_url}#{episode.guid}")
     _sub(item, "guid", episode.guid, isPermaLink="false")
     _sub(item, "pubDate", rfc2822(episode.published, show.timezone))

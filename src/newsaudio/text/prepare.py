@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from newsaudio.models import Article, Script, Utterance, UtteranceKind
+from newsaudio.models import Article, ChapterMark, Script, Utterance, UtteranceKind
 from newsaudio.text.clean import has_words
 from newsaudio.text.lexicon import Lexicon
 from newsaudio.text.normalize import normalize
@@ -70,6 +70,35 @@ def _spoken_pieces(
         elif has_words(part_spoken):
             pieces.append((part, part_spoken))
     return pieces
+
+
+def line(
+    kind: UtteranceKind,
+    display: str,
+    pause_ms: int,
+    block: int,
+    *,
+    max_chars: int = 400,
+    lexicon: Lexicon | None = None,
+    language: str = "en",
+    within_pause_ms: int = Pauses.clause_ms,
+    chapter: ChapterMark | None = None,
+) -> list[Utterance]:
+    """Utterances for one line of ``display`` text (a digest's linking line): normalized,
+    cut to ``max_chars`` like any sentence; ``pause_ms`` after the last piece, ``chapter``
+    on the first. Empty when the line has nothing speakable."""
+    pieces = _spoken_pieces(display.strip(), max_chars, lexicon, language)
+    return [
+        Utterance(
+            kind,
+            shown.strip(),
+            said,
+            pause_ms if i == len(pieces) - 1 else within_pause_ms,
+            block,
+            chapter if i == 0 else None,
+        )
+        for i, (shown, said) in enumerate(pieces)
+    ]
 
 
 def prepare(

@@ -1,0 +1,146 @@
+"""``newsaudio digest``: one episode from many articles, a chapter per story."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from newsaudio.commands._common import episode_json, progress_bar
+from newsaudio.commands.init import load_show_from
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--title", default=None, help="Episode title [default: the show's title and date].")
+@click.option(
+    "--max-minutes",
+    type=click.FloatRange(min=0.5),
+    default=None,
+    help="Drop whole stories from the end until the episode fits in M minutes "
+    "(the first story is always kept whole).",
+)
+@click.option("--strict", is_flag=True, help="Fail (publish nothing) if any source cannot be read.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: the keys of 'add --json' plus chapters "
+    "([{title, start_ms, url}]), stories, left_out, duplicates and failed.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The show's folder [default: out_dir in newsaudio.toml, else ./output].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Show settings file [default: ./newsaudio.toml if present].",
+)
+@click.option(
+    "--voice", default=None, help="Voice profile name [default: newsaudio.toml, else joe]."
+)
+@click.option("--base-url", default=None, help="Public URL where the show is served.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="NEWSAUDIO_CACHE_DIR",
+    help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
+)
+@click.option(
+    "--no-jingle", is_flag=True, help="No intro, outro or stings (a pause between stories)."
+)
+def digest(
+    sources: tuple[str, ...],
+    title: str | None,
+    max_minutes: float | None,
+    strict: bool,
+    as_json: bool,
+    out_dir: Path | None,
+    config_file: Path | None,
+    voice: str | None,
+    base_url: str | None,
+    cache_dir: Path | None,
+    no_jingle: bool,
+) -> None:
+    """Make ONE episode from all SOURCEs, in order, with a chapter per story.
+
+    An intro sting, an opening line (show, date, headlines), then for each story a short
+    sting, "From <site>: <headline>." and the article; then the outro. Sentences of articles
+    already made into their own episodes come from the segment cache. The same digest made
+    again the same day updates its episode; another day's is a new one.
+
+    A source that cannot be read is reported on one line and left out (exit code: that
+    error's); --strict makes it fatal. Two sources that are the same article are read once.
+    """
+    from newsaudio.audio.master import MasterSettings
+    from newsaudio.pipeline import AddOptions, Runtime
+    from newsaudio.pipeline import digest as make_digest
+    from newsaudio.text import wording
+    from newsaudio.text.lexicon import load_lexicon
+    from newsaudio.tts.base import builtin_voices_dir
+
+    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, voice=voice)
+    lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
+    options = AddOptions(
+        voice=show.voice,
+        cache_dir=cache_dir,
+        jingles=show.jingles and not no_jingle,
+        master=MasterSettings(bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs),
+        lexicon=lexicon,
+    )
+    runtime = Runtime(cache_dir=cache_dir)
+    update, finish = progress_bar("Speaking the digest")
+    try:
+        made = make_digest(
+            sources,
+            show,
+            options,
+            runtime,
+            title=title,
+            max_minutes=max_minutes,
+            strict=strict,
+            progress=update,
+        )
+    finally:
+        finish()
+    for _source, exc in made.failed:
+        click.echo(f"newsaudio: error: {exc} (left out of the digest)", err=True)
+    for duplicate, first in made.duplicates:
+        click.echo(
+            f"newsaudio: note: {wording.duplicate_note(duplicate.source, first.source)}", err=True
+        )
+    if made.over_budget and max_minutes is not None:
+        click.echo(f"newsaudio: note: {wording.over_budget_note(max_minutes)}", err=True)
+    if made.left_out and max_minutes is not None:
+        titles = [a.title for a in made.left_out]
+        click.echo(f"newsaudio: note: {wording.left_out_note(titles, max_minutes)}", err=True)
+    result = made.result
+    ep = result.episode
+    if as_json:
+        record = episode_json(result, show)
+        record["chapters"] = [
+            {"title": c.title, "start_ms": c.start_ms, "url": c.url} for c in made.chapters
+        ]
+        record["stories"] = [a.title for a in made.stories]
+        record["left_out"] = [a.title for a in made.left_out]
+        record["duplicates"] = [a.source for a, _ in made.duplicates]
+        record["failed"] = [{"source": s, "error": str(e)} for s, e in made.failed]
+        click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
+        click.echo(
+            f"{ep.title} ({wording.stories(len(made.stories), capital=False)}, "
+            f"{len(made.chapters)} chapters)\n  {result.path} ({ep.bytes:,} bytes, "
+            f"{minutes}:{seconds:02d}, {ep.loudness.integrated_lufs:.1f} LUFS)\n"
+            f"  feed: {show.out_dir / 'feed.xml'}"
+        )
+    if made.failed:
+        click.get_current_context().exit(int(made.failed[0][1].exit_status))

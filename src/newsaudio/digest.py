@@ -1,0 +1,189 @@
+"""Compose: several cleaned :class:`Article` in, one :class:`Script` out, a chapter per story.
+
+::
+
+    opening   "Harbour News for Wednesday the second of December. Five stories: ..."
+              (kind ``title``; chapter "Headlines", which also holds the intro sting)
+    per story transition (a short sting, or a pause without jingles), then
+              "From Harbour Gazette: Library reopens after two-year refit." (kind ``heading``;
+              chapter: the headline, the article's URL and image), then the article's own
+              utterances exactly as :func:`~newsaudio.text.prepare.prepare` makes them for a
+              single episode, without its headline
+
+Because a story's utterances are the single episode's (same text, same normalization, same
+lexicon and limit), their segments come from the segment cache when the article was already
+made into its own episode: a digest of rendered articles synthesizes only its linking lines.
+Everything after compose (speak, assemble, master, tag, publish) is the single-article code.
+
+All wording comes from :mod:`newsaudio.text.wording`. Also here: the digest's stable
+identity (:func:`digest_key`), duplicate detection (:func:`dedupe`) and the choice of whole
+stories that fit a time budget (:func:`fit`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from newsaudio.models import Article, Block, ChapterMark, Script, Utterance
+from newsaudio.text import wording
+from newsaudio.text.lexicon import Lexicon
+from newsaudio.text.prepare import Pauses, line, prepare
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A digest's script and where each part starts: ``stories[i]`` is the index in
+    ``script.utterances`` of story ``i``'s attribution line (``opening`` is 0)."""
+
+    script: Script
+    stories: tuple[int, ...]
+
+
+def digest_key(show_title: str, title: str, day: date, articles: Sequence[Article]) -> str:
+    """The digest's ``source_key``: the show, the title, the day and the *set* of stories
+    (their source keys, order ignored). The same digest made again the same day keeps its
+    guid (updated in place); another day's, or another set of stories, is a new episode."""
+    h = hashlib.sha256()
+    for part in (show_title, title, day.isoformat(), *sorted(a.source_key for a in articles)):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return f"digest:{h.hexdigest()[:32]}"
+
+
+def _fingerprint(article: Article) -> str:
+    h = hashlib.sha256(" ".join(article.title.split()).casefold().encode("utf-8"))
+    for block in article.blocks:
+        h.update(b"\x00" + " ".join(block.text.split()).encode("utf-8"))
+    return h.hexdigest()
+
+
+def dedupe(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Article, Article]]]:
+    """Articles without repeats, in order, and the ``(duplicate, first)`` pairs left out.
+
+    Two sources are the same article when they share a source key (the same file or final
+    URL), a canonical URL, or the same headline and text.
+    """
+    kept: list[Article] = []
+    dropped: list[tuple[Article, Article]] = []
+    seen: dict[str, Article] = {}
+    for article in articles:
+        keys = [f"key:{article.source_key}", f"text:{_fingerprint(article)}"]
+        if article.source_url:
+            keys.append(f"url:{article.source_url}")
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None:
+            dropped.append((article, first))
+            continue
+        kept.append(article)
+        for k in keys:
+            seen[k] = article
+    return kept, dropped
+
+
+def compose(
+    articles: Sequence[Article],
+    *,
+    title: str,
+    show_title: str,
+    day: date,
+    source_key: str,
+    max_chars: int = 400,
+    lexicon: Lexicon | None = None,
+    pauses: Pauses | None = None,
+) -> Composed:
+    """The digest script of ``articles`` (at least one), in their order.
+
+    The composite Article holds the linking lines as blocks (the opening a paragraph, each
+    attribution a heading) followed by each story's blocks, so every utterance's ``block``
+    indexes it and transcripts keep their paragraphs. Raises ValueError for no articles.
+    """
+    if not articles:
+        raise ValueError("a digest needs at least one article")
+    pauses = pauses or Pauses()
+    language = articles[0].language
+    blocks: list[Block] = []
+    utterances: list[Utterance] = []
+    starts: list[int] = []
+
+    def linking(kind: str, text: str, mark: ChapterMark) -> None:
+        index = len(blocks)
+        heading = kind != "title"
+        blocks.append(Block("heading" if heading else "paragraph", text, 2 if heading else 0))
+        utterances.extend(
+            line(
+                "heading" if heading else "title",
+                text,
+                pauses.title_ms,
+                index,
+                max_chars=max_chars,
+                lexicon=lexicon,
+                language=language,
+                chapter=mark,
+            )
+        )  # never empty: "From ...:" / "Next:" and the opening always have words
+
+    opening = wording.opening(show_title, day, [a.title for a in articles])
+    linking("title", opening, ChapterMark(wording.OPENING_CHAPTER))
+    for i, article in enumerate(articles):
+        starts.append(len(utterances))
+        linking(
+            "heading",
+            wording.attribution(article.site_name, article.title, i),
+            ChapterMark(
+                wording.headline(article.title) or article.title,
+                url=article.source_url,
+                image_url=article.image_url,
+                transition=True,
+            ),
+        )
+        offset = len(blocks)
+        story = prepare(article, max_chars=max_chars, lexicon=lexicon, pauses=pauses)
+        blocks.extend(article.blocks)
+        utterances.extend(
+            Utterance(u.kind, u.display, u.spoken, u.pause_after_ms, u.block + offset)
+            for u in story.utterances
+            if u.kind != "title"
+        )
+    composite = Article(
+        title=title,
+        blocks=tuple(blocks),
+        source="digest",
+        source_key=source_key,
+        language=language,
+    )
+    return Composed(Script(composite, tuple(utterances)), (0, *starts))
+
+
+def fit(
+    count: int,
+    story_ms: Callable[[int], int],
+    opening_ms: Callable[[int], int],
+    fixed_ms: int,
+    budget_ms: int,
+) -> int:
+    """How many whole stories, from the first, fit in ``budget_ms`` (at least 1).
+
+    ``story_ms(i)`` is story ``i``'s length (transition, attribution, text and pauses);
+    ``opening_ms(k)`` the opening line's for ``k`` stories; ``fixed_ms`` the jingles and
+    their gaps. Stories are measured in order and only until the budget is spent (at most
+    one story past it); the opening is measured for the candidate count and the count
+    lowered while the total exceeds the budget. Never cuts a story: the first is kept whole
+    even when it alone is longer than the budget.
+    """
+    if count <= 1:
+        return count
+    lengths: list[int] = []
+    spent = fixed_ms + opening_ms(1)
+    while len(lengths) < count:
+        length = story_ms(len(lengths))
+        if lengths and spent + length > budget_ms:
+            break
+        lengths.append(length)
+        spent += length
+    k = len(lengths)
+    while k > 1 and fixed_ms + opening_ms(k) + sum(lengths[:k]) > budget_ms:
+        k -= 1
+    return k
