@@ -71,6 +71,24 @@ def _wfed(url: str) -> Any:
     return frame_class(encoding=0, text=[url])
 
 
+def _wxxx(url: str) -> Any:
+    """A chapter's WXXX link with the URL unterminated, as ID3v2.3 lays it out (mutagen ends
+    it with a NUL byte, which eyeD3 then keeps as part of the URL). Non-ASCII characters
+    are percent-encoded (the URL field is Latin-1)."""
+    from urllib.parse import quote
+
+    from mutagen.id3 import WXXX
+    from mutagen.id3._specs import Latin1TextSpec  # mutagen has no public spec classes
+
+    class _Unterminated(Latin1TextSpec):
+        def write(self, config: Any, data: Any, value: str) -> bytes:
+            return value.encode("latin-1")
+
+    specs = [_Unterminated("url") if spec.name == "url" else spec for spec in WXXX._framespec]
+    frame_class = type("WXXX", (WXXX,), {"_framespec": specs, "__module__": __name__})
+    return frame_class(encoding=0, desc="", url=quote(url, safe=":/?#[]@!$&'()*+,;=%~"))
+
+
 def write_tags(path: Path, info: TagInfo) -> None:
     """Replace any tag in the MP3 at ``path`` with a fresh ID3v2.3 tag from ``info``.
 
@@ -95,7 +113,6 @@ def write_tags(path: Path, info: TagInfo) -> None:
         TYER,
         USLT,
         WOAS,
-        WXXX,
         CTOCFlags,
         ID3NoHeaderError,
     )
@@ -135,7 +152,7 @@ def write_tags(path: Path, info: TagInfo) -> None:
             title = _nfc(chapter.title)
             sub_frames: list[Any] = [TIT2(encoding=_encoding(title), text=[title])]
             if chapter.url:
-                sub_frames.append(WXXX(encoding=0, desc="", url=chapter.url))
+                sub_frames.append(_wxxx(chapter.url))
             image = info.chapter_images.get(chapter.image_url or "")
             if image:
                 sub_frames.append(APIC(encoding=0, mime="image/jpeg", type=0, desc="", data=image))
