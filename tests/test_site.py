@@ -29,7 +29,8 @@ def test_page_escapes_everything_and_has_players(tmp_path: Path) -> None:
         ),
     ]
     page = build_page(show, eps)
-    assert "<script>" not in page and "<b>" not in page and "<i>" not in page
+    assert "<b>" not in page and "<i>" not in page and "<script>alert" not in page
+    assert page.count("<script>") == 1  # the page's own (copy button, relative times)
     assert "\x07" not in page
     doc = html.fromstring(page)
     assert [h.text_content() for h in doc.iter("h2")] == [NASTY.replace("\x07", ""), "Second"]
@@ -42,7 +43,7 @@ def test_page_escapes_everything_and_has_players(tmp_path: Path) -> None:
     assert "episodes/tom.vtt" in links and "feed.xml" in links
     # dates in the show's zone, durations as m:ss
     times = [t.text for t in doc.iter("time")]
-    assert times[1] == "2024-12-04 00:53"
+    assert times[1] == "2024-12-04 00:53 CET"  # with the zone's name
     assert doc.find_class("duration")[0].text == "20:31"
     assert doc.xpath("//input/@value") == [show.feed_url]
 
@@ -55,3 +56,20 @@ def test_page_has_no_external_assets(tmp_path: Path) -> None:
 
 def test_empty_show(tmp_path: Path) -> None:
     assert "No episodes yet." in build_page(Show(out_dir=tmp_path), [])
+
+
+def test_page_shows_summary_source_link_qr_and_copy_button(tmp_path: Path) -> None:
+    show = Show(out_dir=tmp_path, base_url="https://pod.example.org/show/")
+    eps = [
+        episode(guid="g1", slug="a", description="First summary.", link="https://ex.org/1"),
+        episode(guid="g2", slug="b", description="Second <b>summary</b>.", link=None),
+    ]
+    doc = html.fromstring(build_page(show, eps))
+    summaries = [p.text_content() for p in doc.find_class("summary")]
+    assert summaries == ["First summary.", "Second <b>summary</b>."]
+    sources = doc.xpath("//article//a[.='Source article']/@href")
+    assert sources == ["https://ex.org/1"]  # one per episode that has a source URL
+    (svg,) = doc.xpath("//svg")
+    assert "https://pod.example.org/show/feed.xml" in svg.get("aria-label")
+    assert doc.xpath("//button[@id='copy']") and doc.xpath("//input[@id='feed-url']")
+    assert all(t.get("datetime") and t.text.endswith(" UTC") for t in doc.iter("time"))
