@@ -143,24 +143,27 @@ def test_readme_voice_example_works_as_copied(workdir: Path) -> None:
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in readme.split("```toml\n")[1:]]
-    profiles = [b for b in blocks if 'engine = "piper"' in b]
-    assert profiles
+    profiles = [b for b in blocks if "engine = " in b]
+    assert len(profiles) >= 2
     for text in profiles:
         path = workdir / "voices" / "copied.toml"
         path.write_text(text, encoding="utf-8")
-        voice = load_profile(path)
-        create_engine(voice)  # resolves and checks the model; raises VoiceError if missing
+        voice = load_profile(path)  # raises ConfigError for an unknown key
+        if voice.engine == "piper":
+            create_engine(voice)  # resolves and checks the model; VoiceError if missing
 
 
 @pytest.mark.slow
 def test_en_gb_show_reads_with_the_installed_voice(
-    mirror: Mirror, workdir: Path, article_file: Path
+    mirror: Mirror, workdir: Path, article_file: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (workdir / "newsaudio.toml").write_text('language = "en-GB"\n', encoding="utf-8")
     code, out, err = _run("add", str(article_file), "--json", "--no-jingle")
     assert code == 0, err
-    assert json.loads(out)["voice"] == "joe" and "note: no installed voice speaks en-GB" in err
+    assert json.loads(out)["voice"] == "joe"
+    assert "note: no installed voice speaks en-GB; reading with voice joe (en-US)" in caplog.text
+    caplog.clear()
     assert _run("voices", "install", NAME)[0] == 0
     code, out, err = _run("add", str(article_file), "--json", "--no-jingle")
     assert code == 0, err
-    assert json.loads(out)["voice"] == NAME and "note:" not in err
+    assert json.loads(out)["voice"] == NAME and "note:" not in caplog.text

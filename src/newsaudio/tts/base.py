@@ -104,6 +104,7 @@ ENGINES: dict[str, str] = {
     "piper": "newsaudio.tts.piper:create",
     "fake": "newsaudio.tts.fake:create",
     "gtts": "newsaudio.tts.gtts:create",
+    "openai": "newsaudio.tts.openai:create",
 }
 """Registered engines: name -> ``"module:factory"``; the factory takes a :class:`Voice`."""
 
