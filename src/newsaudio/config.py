@@ -324,6 +324,8 @@ def read_config(path: Path) -> dict[str, Any]:
     for key, value in data.items():
         if key == "cluster" and isinstance(value, dict):
             continue  # [cluster] address: read by cluster_setting()
+        if key == "digest" and isinstance(value, dict):
+            continue  # [digest]: read by newsaudio.digest.read_digest_config()
         if key not in SETTINGS:
             _LOG.warning(
                 "%s: unknown setting %r ignored (known: %s)", path, key, ", ".join(SETTINGS)

@@ -16,16 +16,20 @@ made into its own episode: a digest of rendered articles synthesizes only its li
 Everything after compose (speak, assemble, master, tag, publish) is the single-article code.
 
 All wording comes from :mod:`newsaudio.text.wording`. Also here: the digest's stable
-identity (:func:`digest_key`), duplicate detection (:func:`dedupe`) and the choice of whole
-stories that fit a time budget (:func:`fit`).
+identity (:func:`digest_key`), duplicate detection (:func:`dedupe`), the choice of whole
+stories that fit a time budget (:func:`fit`) and the ``[digest]`` settings ``update`` reads
+(:func:`read_digest_config`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 from newsaudio.models import Article, Block, ChapterMark, Script, Utterance
 from newsaudio.text import wording
@@ -187,3 +191,142 @@ def fit(
     while k > 1 and fixed_ms + opening_ms(k) + sum(lengths[:k]) > budget_ms:
         k -= 1
     return k
+
+
+# -- [digest] settings (newsaudio.toml), for ``update`` -----------------------------------
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """How ``update`` makes digests: ``enabled`` (the run's new items become one digest
+    instead of one episode each), ``title`` (a pattern with ``{date:...}`` strftime fields
+    and ``{show}``; None: the default title), ``max_articles`` (the rest wait for the next
+    run) and ``max_minutes`` (whole stories dropped from the end wait too)."""
+
+    enabled: bool = False
+    title: str | None = None
+    max_articles: int | None = None
+    max_minutes: float | None = None
+
+    def title_for(self, show_title: str, moment: datetime) -> str | None:
+        """The title for a digest made at ``moment`` (local time of the show), or None for
+        the default. Raises ConfigError for a pattern that cannot be filled."""
+        if self.title is None:
+            return None
+        return fill_title(self.title, show_title, moment, "[digest] title")
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """The show's ``[digest]`` settings and each source's overrides (``[digest.sources]``,
+    by source name or feed URL)."""
+
+    show: DigestSettings = DigestSettings()
+    sources: Mapping[str, DigestSettings] = field(default_factory=dict)
+
+    def for_source(self, name: str, url: str) -> DigestSettings:
+        """The settings that apply to the source ``name`` at ``url``."""
+        return self.sources.get(name) or self.sources.get(url) or self.show
+
+    def forced(self, enabled: bool) -> DigestConfig:
+        """Every source on (``update --digest``) or off (``--no-digest``)."""
+        return DigestConfig(
+            dataclasses.replace(self.show, enabled=enabled),
+            {k: dataclasses.replace(v, enabled=enabled) for k, v in self.sources.items()},
+        )
+
+
+def fill_title(pattern: str, show_title: str, moment: datetime, where: str) -> str:
+    """``pattern`` with ``{date:%A %-d %B}`` (strftime of ``moment``) and ``{show}`` filled.
+    Raises ConfigError naming ``where`` for unknown fields or a malformed pattern."""
+    from newsaudio.errors import ConfigError
+
+    try:
+        return pattern.format(date=moment, show=show_title).strip()
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(
+            f"{where}: {pattern!r} cannot be filled ({type(exc).__name__}: {exc}); "
+            "use {date:%A %-d %B} and {show}"
+        ) from None
+
+
+_KEYS = {"enabled", "title", "max_articles", "max_minutes"}
+
+
+def _settings(table: Mapping[str, Any], base: DigestSettings, where: str) -> DigestSettings:
+    from newsaudio.errors import ConfigError
+
+    unknown = set(table) - _KEYS - {"sources"}
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})"
+        )
+    values: dict[str, Any] = {}
+    if "enabled" in table:
+        if not isinstance(table["enabled"], bool):
+            raise ConfigError(f"{where}: enabled: expected true or false")
+        values["enabled"] = table["enabled"]
+    if "title" in table:
+        title = table["title"]
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError(f"{where}: title: expected a non-empty string")
+        fill_title(title, "Show", datetime(2026, 12, 2, 7, 0), f"{where}: title")
+        values["title"] = title
+    if "max_articles" in table:
+        n = table["max_articles"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ConfigError(f"{where}: max_articles: expected a whole number of at least 1")
+        values["max_articles"] = n
+    if "max_minutes" in table:
+        m = table["max_minutes"]
+        if isinstance(m, bool) or not isinstance(m, int | float) or m < 0.5:
+            raise ConfigError(f"{where}: max_minutes: expected a number of at least 0.5")
+        values["max_minutes"] = float(m)
+    return dataclasses.replace(base, **values)
+
+
+def read_digest_config(path: Path | None) -> DigestConfig:
+    """The ``[digest]`` table of the settings file ``path`` (None: no file, defaults)::
+
+        [digest]
+        enabled = true
+        title = "Morning news, {date:%A %-d %B}"
+        max_articles = 10
+        max_minutes = 20
+
+        [digest.sources]
+        "Harbour Daily" = false                      # its items get episodes of their own
+        "Island Notes" = { title = "Island digest, {date:%-d %B}" }
+
+    A source's table overrides the show's settings (and is enabled unless it says
+    otherwise). Raises ConfigError naming the file and key.
+    """
+    import tomllib
+
+    from newsaudio.errors import ConfigError
+
+    if path is None:
+        return DigestConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+    table = data.get("digest")
+    if table is None:
+        return DigestConfig()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: digest: expected a [digest] table")
+    show = _settings(table, DigestSettings(), f"{path}: [digest]")
+    sources: dict[str, DigestSettings] = {}
+    per_source = table.get("sources", {})
+    if not isinstance(per_source, dict):
+        raise ConfigError(f"{path}: [digest] sources: expected a table")
+    for name, value in per_source.items():
+        where = f"{path}: [digest.sources] {name!r}"
+        if isinstance(value, bool):
+            sources[name] = dataclasses.replace(show, enabled=value)
+        elif isinstance(value, dict):
+            sources[name] = _settings({"enabled": True, **value}, show, where)
+        else:
+            raise ConfigError(f"{where}: expected true, false or a table")
+    return DigestConfig(show, sources)

@@ -15,7 +15,7 @@ from newsaudio.errors import ExitStatus
 
 if TYPE_CHECKING:
     from newsaudio.config import Show
-    from newsaudio.sources.update import PublishedItem
+    from newsaudio.sources.update import PublishedDigest, PublishedItem
 
 
 def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
@@ -24,6 +24,21 @@ def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
         **episode_json(item.result, show),
         "text_source": item.text_source,
         "source": item.source,
+    }
+
+
+def digest_json(item: PublishedDigest, show: Show) -> dict[str, Any]:
+    """The ``digest --json`` object of a digest episode, plus ``kind`` and ``sources``."""
+    made = item.made
+    return {
+        **episode_json(made.result, show),
+        "kind": "digest",
+        "chapters": [
+            {"title": c.title, "start_ms": c.start_ms, "url": c.url} for c in made.chapters
+        ],
+        "stories": [a.title for a in made.stories],
+        "left_out": [a.title for a in made.left_out],
+        "sources": list(item.sources),
     }
 
 
@@ -47,6 +62,14 @@ def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
     help="Make at most N episodes per source in this run (the rest wait for the next).",
 )
 @click.option(
+    "--digest/--no-digest",
+    "digest",
+    default=None,
+    help="Make the new items of this run ONE digest episode, a chapter per item "
+    "(--no-digest: an episode each) [default: the [digest] settings of newsaudio.toml, "
+    "per show or per source].",
+)
+@click.option(
     "--speed",
     type=click.FloatRange(0.5, 2.0),
     default=None,
@@ -66,6 +89,7 @@ def update(
     dry_run: bool,
     as_json: bool,
     limit: int | None,
+    digest: bool | None,
     speed: float | None,
     cache_dir: Path | None,
     cluster: str | None,
@@ -76,8 +100,12 @@ def update(
     """Check every followed source and make an episode of each new item, published as it
     is made. Unchanged feeds cost one conditional request (304). Prints nothing when there
     is nothing new (for cron); -v logs each source. Exits 10 when some items or sources
-    failed (the rest are published); a second update started meanwhile exits 0 at once."""
+    failed (the rest are published); a second update started meanwhile exits 0 at once.
+    With --digest (or [digest] enabled = true) the new items become one digest episode; no
+    new items: no episode, a one-line note, exit 0."""
     from newsaudio.audio.master import MasterSettings
+    from newsaudio.config import find_config
+    from newsaudio.digest import read_digest_config
     from newsaudio.executors import LazyExecutor
     from newsaudio.pipeline import AddOptions, Runtime
     from newsaudio.sources.update import UpdateOptions, run_update
@@ -95,6 +123,11 @@ def update(
         speed=show.speed,
     )
 
+    digests = read_digest_config(find_config(config_file))
+    if digest is not None:
+        digests = digests.forced(digest)
+    digesting = digests.show.enabled or any(s.enabled for s in digests.sources.values())
+
     def printed(item: PublishedItem) -> None:
         if as_json:
             return
@@ -110,7 +143,7 @@ def update(
             show,
             options,
             Runtime(cache_dir=cache_dir),
-            UpdateOptions(dry_run=dry_run, limit=limit),
+            UpdateOptions(dry_run=dry_run, limit=limit, digest=digests if digesting else None),
             on_published=printed,
             executor=executor,
         )
@@ -122,10 +155,25 @@ def update(
         return
     for problem in report.problems:
         click.echo(f"newsaudio: error: {problem}", err=True)
+    if digesting and not dry_run and not report.digests and not report.episodes:
+        click.echo("newsaudio: note: no new items; no digest made", err=True)
+    for bulletin in report.digests:
+        if bulletin.made.left_out:
+            titles = "; ".join(a.title for a in bulletin.made.left_out)
+            click.echo(f"newsaudio: note: left out of the digest until the next run: {titles}",
+                       err=True)  # fmt: skip
+        if not as_json:
+            ep = bulletin.made.result.episode
+            minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
+            click.echo(
+                f"{ep.title}\n  {bulletin.made.result.path} ({minutes}:{seconds:02d}; digest of "
+                f"{len(bulletin.made.stories)} from {', '.join(bulletin.sources)})"
+            )
     if as_json:
         out: dict[str, Any] = {
             "sources": [s.as_json() for s in report.sources],
-            "episodes": [published_json(e, show) for e in report.episodes],
+            "episodes": [published_json(e, show) for e in report.episodes]
+            + [digest_json(d, show) for d in report.digests],
         }
         if dry_run:
             out["planned"] = [

@@ -20,7 +20,9 @@ Order of a run:
    links are fetched. Items linking to audio or video only, or with no text, are skipped
    with a reason; a tombstoned episode is never made again; the same article already made
    from another feed (same canonical link) is skipped.
-5. Render with :func:`newsaudio.pipeline.render_many` (one Runtime: each voice's model is
+5. Sources whose ``[digest]`` settings are on (or all, with ``update --digest``): their
+   items become one digest episode (:func:`make_digests`), a chapter per item.
+6. Render the rest with :func:`newsaudio.pipeline.render_many` (one Runtime: each voice's model is
    loaded once) and publish each rendition as it completes; an item that fails fails
    alone (attempts counted, given up after :data:`~newsaudio.sources.state.MAX_ATTEMPTS`).
 
@@ -59,8 +61,9 @@ from newsaudio.sources.state import (
 )
 
 if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` stays instant)
+    from newsaudio.digest import DigestConfig, DigestSettings
     from newsaudio.executors import Executor
-    from newsaudio.pipeline import AddOptions, Result, Runtime
+    from newsaudio.pipeline import AddOptions, DigestResult, Result, RunAssets, Runtime
 
 _LOG = logging.getLogger(__name__)
 
@@ -78,10 +81,14 @@ _MEDIA_SUFFIXES = (
 @dataclass(frozen=True)
 class UpdateOptions:
     """Per-run settings of ``update``: ``dry_run`` fetches feeds only and changes nothing;
-    ``limit`` caps the items made per source in this run (None: every new item)."""
+    ``limit`` caps the items made per source in this run (None: every new item);
+    ``digest`` (see below)."""
 
     dry_run: bool = False
     limit: int | None = None
+    digest: DigestConfig | None = None
+    """``[digest]`` settings: sources they enable get one digest of this run's new items
+    instead of an episode each (:func:`make_digest`). None: no digests."""
 
 
 @dataclass
@@ -133,6 +140,15 @@ class PlannedItem:
     skipped: str | None = None
 
 
+@dataclass(frozen=True)
+class PublishedDigest:
+    """A digest episode this run made (:class:`newsaudio.pipeline.DigestResult`) and the
+    names of the sources its stories came from."""
+
+    made: DigestResult
+    sources: tuple[str, ...]
+
+
 @dataclass
 class UpdateReport:
     """The outcome of :func:`run_update`.
@@ -146,6 +162,7 @@ class UpdateReport:
     planned: list[PlannedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     busy: bool = False
+    digests: list[PublishedDigest] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -554,6 +571,92 @@ def _with_source(rendition: Any, source_name: str, text_source: TextSource) -> A
     return replace(rendition, draft=replace(draft, description=description, extra=extra))
 
 
+def make_digests(
+    run: _Run,
+    works: list[_Work],
+    config: DigestConfig,
+    add_options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+) -> list[_Work]:
+    """Make one digest episode of the picked items of every source whose ``[digest]``
+    settings are enabled (sources with the same settings share one digest; stories in the
+    order picked: sources in order, each newest first) and return the works left for
+    episodes of their own.
+
+    An item in the digest becomes ``published`` with the digest's guid (so removing the
+    digest tombstones its items). Items past ``max_articles`` and stories ``max_minutes``
+    left out stay ``new`` for the next run; an item whose text fails fails alone; a digest
+    that fails to render or publish fails each of its items (retried next run).
+    """
+    groups: dict[DigestSettings, list[_Work]] = {}
+    rest: list[_Work] = []
+    for work in works:
+        settings = config.for_source(work.source.name, work.source.url)
+        if settings.enabled:
+            groups.setdefault(settings, []).append(work)
+        else:
+            rest.append(work)
+    for settings, group in groups.items():
+        _digest_group(run, group, settings, add_options, runtime, assets)
+    return rest
+
+
+def _digest_group(
+    run: _Run,
+    group: list[_Work],
+    settings: DigestSettings,
+    add_options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from newsaudio.pipeline import digest
+
+    articles: list[Article] = []
+    by_key: dict[int, _Work] = {}  # by id() of the Article: digest() hands the same objects back
+    for work in group:
+        if settings.max_articles is not None and len(articles) >= settings.max_articles:
+            break  # the rest stay new: the next run's digest
+        article = run.article(work)
+        if article is None:
+            continue
+        article = replace(article, site_name=article.site_name or work.source.name)
+        articles.append(article)
+        by_key[id(article)] = work
+    if not articles:
+        return
+    moment = runtime.now().astimezone(ZoneInfo(run.show.timezone))
+    try:
+        made = digest(
+            articles,
+            run.show,
+            add_options,
+            runtime,
+            title=settings.title_for(run.show.title, moment),
+            max_minutes=settings.max_minutes,
+            assets=assets,
+        )
+    except NewsaudioError as exc:
+        for work in by_key.values():
+            run.fail(work, f"digest: {exc}")
+        return
+    guid = made.result.episode.guid
+    names: list[str] = []
+    for story in made.stories:
+        work = by_key[id(story)]
+        run.set_state(work, ItemState.PUBLISHED, None, episode_guid=guid)
+        work.report.published += 1
+        if work.source.name not in names:
+            names.append(work.source.name)
+    for duplicate, _first in made.duplicates:
+        run.skip(by_key[id(duplicate)], "the same article as another story of the digest")
+    for story in made.left_out:
+        _LOG.info("%s: left out of the digest (--max-minutes); next run", story.title)
+    run.report.digests.append(PublishedDigest(made, tuple(names)))
+
+
 def run_update(
     show: Show,
     add_options: AddOptions,
@@ -604,6 +707,8 @@ def run_update(
         if not works:
             return run.report
         assets = check_run(show, add_options)
+        if options.digest is not None:
+            works = make_digests(run, works, options.digest, add_options, runtime, assets)
         by_voice: dict[str | None, list[_Work]] = {}
         for work in works:
             by_voice.setdefault(work.source.voice or add_options.voice, []).append(work)
@@ -647,10 +752,12 @@ def run_update(
 __all__ = [
     "FULL_TEXT_WORDS",
     "PlannedItem",
+    "PublishedDigest",
     "PublishedItem",
     "SourceReport",
     "UpdateOptions",
     "UpdateReport",
+    "make_digests",
     "run_update",
     "update_lock",
 ]
