@@ -73,3 +73,18 @@ def test_piper_speed_is_exact_within_3_percent(workdir: Path) -> None:
     print("spoken ms at speed 1:", base, "ratios:", ratios)
     for speed, ratio in ratios.items():
         assert abs(ratio / speed - 1) < 0.03, ratios
+
+
+def test_digest_and_update_take_speed(workdir: Path, article_file: Path) -> None:
+    base = cli_runner().invoke(
+        cli, ["digest", str(article_file), "--voice", "fake", "--json", "--no-jingle"]
+    )
+    fast = cli_runner().invoke(
+        cli,
+        ["digest", str(article_file), "--voice", "fake", "--json", "--no-jingle", "--speed", "2"],
+    )
+    assert base.exit_code == 0 and fast.exit_code == 0, base.stderr + fast.stderr
+    ratio = json.loads(base.stdout)["duration_s"] / json.loads(fast.stdout)["duration_s"]
+    assert ratio == pytest.approx(2.0, rel=0.03)
+    result = cli_runner().invoke(cli, ["update", "--speed", "9"])
+    assert result.exit_code == 2 and "--speed" in result.stderr

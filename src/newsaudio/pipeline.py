@@ -423,6 +423,8 @@ def render_script(
                     bed=assets.bed,
                     gap_after_intro_ms=round(GAP_AFTER_INTRO_MS / speed),
                     gap_before_outro_ms=round(GAP_BEFORE_OUTRO_MS / speed),
+                    gap_after_sting_ms=round(GAP_AFTER_STING_MS / speed),
+                    transition_pause_ms=round(TRANSITION_PAUSE_MS / speed),
                     sting=between,
                     sinks=[master.feed],
                 )
@@ -665,9 +667,9 @@ def render_digest(
         intro = assets.user_jingles.get("intro") or runtime.jingle("intro")
         outro = assets.user_jingles.get("outro") or runtime.jingle("outro")
         transition_ms = (
-            round(runtime.jingle("sting").duration_ms) + GAP_AFTER_STING_MS
+            round(runtime.jingle("sting").duration_ms + GAP_AFTER_STING_MS / options.speed)
             if with_jingles
-            else TRANSITION_PAUSE_MS
+            else round(TRANSITION_PAUSE_MS / options.speed)
         )
         fixed_ms = 600 + (round(intro.duration_ms + outro.duration_ms) + 400 if with_jingles else 0)
         budget_ms = round(max_minutes * 60_000)

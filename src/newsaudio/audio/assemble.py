@@ -366,6 +366,8 @@ def assemble(
     match_loudness: bool = True,
     gap_after_intro_ms: int = GAP_AFTER_INTRO_MS,
     gap_before_outro_ms: int = GAP_BEFORE_OUTRO_MS,
+    gap_after_sting_ms: int = GAP_AFTER_STING_MS,
+    transition_pause_ms: int = TRANSITION_PAUSE_MS,
     sinks: list[Sink] | None = None,
 ) -> Programme:
     """Write intro, every utterance followed by its pause, and outro to ``pcm_path``.
@@ -380,8 +382,8 @@ def assemble(
     onset; ``gap_before_outro_ms`` the least silence from the last speech to the outro.
     Before an utterance whose chapter mark asks for a transition, ``sting`` (loudness-matched
     like the jingles) is written after the previous utterance's pause, then
-    :data:`GAP_AFTER_STING_MS` of silence; without a sting the pause before it is at least
-    :data:`TRANSITION_PAUSE_MS`.
+    ``gap_after_sting_ms`` of silence; without a sting the pause before it is at least
+    ``transition_pause_ms`` (defaults :data:`GAP_AFTER_STING_MS`, :data:`TRANSITION_PAUSE_MS`).
 
     Returns the :class:`Programme` with its :class:`Timeline` (ms). Raises OSError if the
     file cannot be written, AudioError if a loudness measurement fails.
@@ -444,9 +446,9 @@ def assemble(
                 if sting_pcm is not None:
                     writer.silence_frames(max(0, pending - trailing))
                     writer.write(sting_pcm)
-                    pending, trailing = writer.frames_for(GAP_AFTER_STING_MS), 0
+                    pending, trailing = writer.frames_for(gap_after_sting_ms), 0
                 else:
-                    pending = max(pending, writer.frames_for(TRANSITION_PAUSE_MS))
+                    pending = max(pending, writer.frames_for(transition_pause_ms))
             lead = max(0, pending - trailing - speech.onset)
             if index == 0 and bed_pcm is not None and utterance.kind == "title":
                 margin = writer.frames_for(TRIM_MARGIN_MS)

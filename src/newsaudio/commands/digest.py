@@ -46,6 +46,13 @@ from newsaudio.commands.init import load_show_from
 @click.option(
     "--voice", default=None, help="Voice profile name [default: newsaudio.toml, else joe]."
 )
+@click.option(
+    "--speed",
+    type=click.FloatRange(0.5, 2.0),
+    default=None,
+    help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
+    "[default: newsaudio.toml, else 1].",
+)
 @click.option("--base-url", default=None, help="Public URL where the show is served.")
 @click.option(
     "--cache-dir",
@@ -66,6 +73,7 @@ def digest(
     out_dir: Path | None,
     config_file: Path | None,
     voice: str | None,
+    speed: float | None,
     base_url: str | None,
     cache_dir: Path | None,
     no_jingle: bool,
@@ -87,7 +95,7 @@ def digest(
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.tts.base import builtin_voices_dir
 
-    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, voice=voice)
+    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, voice=voice, speed=speed)
     lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
     options = AddOptions(
         voice=show.voice,
@@ -95,6 +103,7 @@ def digest(
         jingles=show.jingles and not no_jingle,
         master=MasterSettings(bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs),
         lexicon=lexicon,
+        speed=show.speed,
     )
     runtime = Runtime(cache_dir=cache_dir)
     update, finish = progress_bar("Speaking the digest")
