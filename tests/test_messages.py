@@ -253,3 +253,13 @@ def test_text_starting_with_a_dash_gets_a_hint(tmp_path: Path) -> None:
     assert proc.returncode == int(ExitStatus.USAGE)
     (line,) = proc.stderr.strip().splitlines()
     assert "'--'" in line and not (tmp_path / "p.wav").exists()
+
+
+def test_traceback_with_several_sources_shows_each_and_keeps_the_code(workdir: Path) -> None:
+    result = cli_runner().invoke(
+        cli, ["--traceback", "add", "gone-1.txt", "gone-2.txt", "--voice", "fake"]
+    )
+    assert result.exit_code == int(ExitStatus.INPUT)
+    assert result.stderr.count("Traceback (most recent call last)") == 2
+    assert "newsaudio: error: gone-1.txt: no such file" in result.stderr
+    assert "2 of 2 sources failed" in result.stderr

@@ -97,10 +97,12 @@ def check_writable(folder: Path, shown_as: Path, min_free_bytes: int = MIN_FREE_
                 f"{shown_as}: no space left on its disk ({reason}); free some space or use --out"
             ) from exc
         what = "the show folder" if folder == shown_as else f"the show's {folder.name} folder"
-        raise PublishError(
-            f"{folder}: {what} is not writable ({reason}); "
-            "fix its permissions or choose another folder with --out"
-        ) from exc
+        hint = (
+            "choose a folder on a writable disk with --out"
+            if exc.errno == errno.EROFS
+            else "fix its permissions or choose another folder with --out"
+        )
+        raise PublishError(f"{folder}: {what} is not writable ({reason}); {hint}") from exc
     finally:
         if tmp:
             with contextlib.suppress(OSError):

@@ -41,6 +41,17 @@ def cluster_address(cluster: str | None, config_file: Path | None) -> str | None
     return cluster_setting(config_file)
 
 
+def echo_error(exc: BaseException, suffix: str = "") -> None:
+    """Report an error that does not end the command (one source of several failed): its
+    one line on stderr, after its traceback when the run has ``--traceback``."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("traceback"):
+        import traceback
+
+        click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
+    click.echo(f"newsaudio: error: {exc}{suffix}", err=True)
+
+
 def progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
     """A progress callback drawing a click progress bar (with ETA) on stderr."""
     state: dict[str, Any] = {}

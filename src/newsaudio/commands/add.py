@@ -13,6 +13,7 @@ from newsaudio.commands._common import (
     ArticleBar,
     cluster_address,
     cluster_option,
+    echo_error,
     episode_json,
     progress_bar,
 )
@@ -206,7 +207,7 @@ def add(
                 except NewsaudioError as exc:
                     if len(sources) == 1:
                         raise
-                    click.echo(f"newsaudio: error: {exc}", err=True)
+                    echo_error(exc)
                     first_error = first_error or exc
                     failed += 1
                     continue

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsaudio.commands._common import episode_json, progress_bar
+from newsaudio.commands._common import echo_error, episode_json, progress_bar
 from newsaudio.commands.init import load_show_from
 
 
@@ -121,7 +121,7 @@ def digest(
     finally:
         finish()
     for _source, exc in made.failed:
-        click.echo(f"newsaudio: error: {exc} (left out of the digest)", err=True)
+        echo_error(exc, " (left out of the digest)")
     for duplicate, first in made.duplicates:
         click.echo(
             f"newsaudio: note: {wording.duplicate_note(duplicate.source, first.source)}", err=True
