@@ -127,6 +127,10 @@ def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedSe
         "failed",
         "skipped",
     }
+    page = (voice / "show" / "index.html").read_text(encoding="utf-8")
+    assert "from Valley Wire" in page and "from Island Notes" in page
+    feed = (voice / "show" / "feed.xml").read_text(encoding="utf-8")
+    assert "From Harbour Daily: " in feed
 
     # nothing new: no output at all, and every feed answered 304 to a conditional request
     quiet = run("update")

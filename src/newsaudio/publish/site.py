@@ -140,6 +140,7 @@ def build_page(show: Show, episodes: Sequence[Episode]) -> str:
             f'<p class="meta">{_when(ep, zone)} · '
             f'<span class="duration">{_clock(ep.duration_ms)}</span>'
             + (f" · {e(ep.author)}" if ep.author else "")
+            + (f" · from {e(ep.extra['source'])}" if ep.extra.get("source") else "")
             + "</p>",
             f'<p class="summary">{e(ep.description)}</p>' if ep.description else "",
             f'<audio controls preload="none" src="{_href("episodes/" + ep.file_name)}"></audio>',

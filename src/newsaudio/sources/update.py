@@ -22,9 +22,11 @@ Order of a run:
    from another feed (same canonical link) is skipped.
 5. Sources whose ``[digest]`` settings are on (or all, with ``update --digest``): their
    items become one digest episode (:func:`make_digests`), a chapter per item.
-6. Render the rest with :func:`newsaudio.pipeline.render_many` (one Runtime: each voice's model is
-   loaded once) and publish each rendition as it completes; an item that fails fails
-   alone (attempts counted, given up after :data:`~newsaudio.sources.state.MAX_ATTEMPTS`).
+6. Render the rest through the executor (:mod:`newsaudio.executors`; in process by default:
+   one Runtime, each voice's model loaded once) while one background thread fetches the
+   linked pages ahead (:func:`_prefetched`), and publish each rendition as it completes;
+   an item that fails fails alone (attempts counted, given up after
+   :data:`~newsaudio.sources.state.MAX_ATTEMPTS`).
 
 Crash safety: an item becomes ``published`` only after its episode is in the catalog, and
 the episode's guid derives from the item (canonical link), so an update killed at any point
@@ -63,7 +65,7 @@ from newsaudio.sources.state import (
 if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` stays instant)
     from newsaudio.digest import DigestConfig, DigestSettings
     from newsaudio.executors import Executor
-    from newsaudio.pipeline import AddOptions, DigestResult, Result, RunAssets, Runtime
+    from newsaudio.pipeline import AddOptions, DigestResult, RenderJob, Result, RunAssets, Runtime
 
 _LOG = logging.getLogger(__name__)
 
@@ -533,17 +535,20 @@ class _Run:
         self.set_state(work, ItemState.SKIPPED, reason)
         work.report.skipped += 1
 
-    # step 4: the article of an item, or None (skipped or failed, recorded)
-    def article(self, work: _Work) -> Article | None:
+    # step 4: what an item's text will be, decided here (state is only touched in this
+    # thread); pages are fetched by the prefetch thread
+    def decide(self, work: _Work, planned: set[str]) -> tuple[TextSource, list[Block]] | None:
+        """The text source of ``work``, or None when it is removed, skipped or a duplicate
+        (recorded). ``planned`` holds the episode guids already picked in this run."""
         guid = work.record.episode_guid or ""
         if self.store.is_tombstoned(guid):
             _LOG.info("%s: %s: removed by the user earlier", work.source.name, work.item.title)
             self.set_state(work, ItemState.REMOVED, "removed by the user")
             return None
         other = self.store.same_article(work.record.link, guid)
-        if other is not None and (other.source_id, other.key) != (
-            work.record.source_id,
-            work.record.key,
+        if guid in planned or (
+            other is not None
+            and (other.source_id, other.key) != (work.record.source_id, work.record.key)
         ):
             self.skip(work, "the same article was already made from another feed")
             return None
@@ -552,7 +557,18 @@ class _Run:
         except Skip as exc:
             self.skip(work, str(exc))
             return None
+        planned.add(guid)
         work.text_source = text_source
+        return text_source, blocks
+
+    def article(self, work: _Work, planned: set[str] | None = None) -> Article | None:
+        """The cleaned article of ``work``, its page fetched here and now, or None when it
+        is removed, skipped or fails (recorded). Used for digests; single episodes go
+        through :func:`_prefetched`."""
+        decision = self.decide(work, planned if planned is not None else set())
+        if decision is None:
+            return None
+        text_source, blocks = decision
         source_key = episode_source_key(work.source.url, work.item)
         try:
             if text_source == "page":
@@ -561,6 +577,60 @@ class _Run:
         except NewsaudioError as exc:
             self.fail(work, str(exc))
             return None
+
+
+def _page_or_error(item: FeedItem, source_key: str) -> Article | NewsaudioError:
+    """The cleaned article of ``item``'s page, or the error that failed it (runs in the
+    prefetch thread: network and parsing only, no state)."""
+    try:
+        return cleaned(page_article(item, source_key))
+    except NewsaudioError as exc:
+        return exc
+
+
+def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Iterator[RenderJob]:
+    """The render jobs of ``group``, in order. Linked pages are fetched by one background
+    thread (so one request at a time, per host and overall) while earlier items render.
+    Consume it in the thread that runs the update: it records skips and failures in the
+    state store, whose connection belongs to that thread."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from newsaudio.pipeline import RenderJob
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsaudio-fetch")
+    try:
+        planned: set[str] = set()
+        queue: list[tuple[_Work, Future[Article | NewsaudioError] | list[Block]]] = []
+        for work in group:
+            decision = run.decide(work, planned)
+            if decision is None:
+                continue
+            text_source, blocks = decision
+            source_key = episode_source_key(work.source.url, work.item)
+            if text_source == "page":
+                queue.append((work, pool.submit(_page_or_error, work.item, source_key)))
+            else:
+                queue.append((work, blocks))
+        for work, pending_text in queue:
+            source_key = episode_source_key(work.source.url, work.item)
+            try:
+                if isinstance(pending_text, list):
+                    article = cleaned(
+                        feed_article(work.item, pending_text, source_key, work.language)
+                    )
+                else:
+                    got = pending_text.result()
+                    if isinstance(got, NewsaudioError):
+                        raise got
+                    article = got
+            except NewsaudioError as exc:
+                run.fail(work, str(exc))
+                continue
+            key = f"{work.source.id}\x00{work.record.key}"
+            pending[key] = work
+            yield RenderJob(key, article)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _with_source(rendition: Any, source_name: str, text_source: TextSource) -> Any:
@@ -672,7 +742,8 @@ def run_update(
     :mod:`newsaudio.executors`). Returns the report; problems of single sources or items are
     in it, not raised. Raises NewsaudioError only for what stops the whole run (ffmpeg
     missing, an unknown voice, an unwritable show, a cluster that cannot be reached)."""
-    from newsaudio.pipeline import RenderJob, check_run, publish_rendition, render_many
+    from newsaudio.executors import create_executor
+    from newsaudio.pipeline import check_run, publish_rendition
 
     options = options or UpdateOptions()
     if not (show.state_dir / "sources.sqlite").is_file():
@@ -709,6 +780,8 @@ def run_update(
         assets = check_run(show, add_options)
         if options.digest is not None:
             works = make_digests(run, works, options.digest, add_options, runtime, assets)
+        if executor is None:
+            executor = stack.enter_context(contextlib.closing(create_executor(None)))
         by_voice: dict[str | None, list[_Work]] = {}
         for work in works:
             by_voice.setdefault(work.source.voice or add_options.voice, []).append(work)
@@ -716,19 +789,8 @@ def run_update(
             opts = replace(add_options, voice=voice)
             pending: dict[str, _Work] = {}
 
-            def jobs(
-                group: list[_Work] = group, pending: dict[str, _Work] = pending
-            ) -> Iterator[RenderJob]:
-                for work in group:
-                    article = run.article(work)
-                    if article is None:
-                        continue
-                    key = f"{work.source.id}\x00{work.record.key}"
-                    pending[key] = work
-                    yield RenderJob(key, article)
-
-            render = executor.map if executor is not None else render_many
-            for job, outcome in render(jobs(), show, opts, runtime, assets, progress):
+            jobs = _prefetched(run, group, pending)
+            for job, outcome in executor.map(jobs, show, opts, runtime, assets, progress):
                 work = pending.pop(job.key)
                 if isinstance(outcome, NewsaudioError):
                     run.fail(work, str(outcome))
