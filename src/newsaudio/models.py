@@ -44,6 +44,7 @@ class Article:
     ``source`` is what the user named (a path, a URL or ``-``); ``source_key`` is the stable
     identity the episode guid is derived from, so re-adding the same source updates its
     episode. ``published`` is timezone-aware when known. ``language`` is a BCP 47 tag.
+    ``wall`` says why a page looks like a login wall or paywall (None for an article).
     """
 
     title: str
@@ -58,6 +59,7 @@ class Article:
     """The publication's name ("Harbour Gazette"), for spoken attribution in digests."""
     image_url: str | None = None
     """An absolute http(s) URL of the article's lead image (``og:image``), if it names one."""
+    wall: str | None = None  # why the page looks like a login wall or paywall, else None
 
 
 @dataclass(frozen=True)

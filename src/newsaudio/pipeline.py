@@ -29,6 +29,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -94,6 +95,7 @@ class AddOptions:
     master: MasterSettings = field(default_factory=MasterSettings)
     lexicon: Lexicon | None = None
     speed: float = 1.0  # speaking speed: speech and pauses (not jingles); 1.25 = 25 % faster
+    force: bool = False  # read login walls and paywalls anyway
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,22 @@ def reading_language(article: Article, show: Show) -> str:
     return show_tag if same and "-" not in article_tag else article_tag
 
 
-def load_article(source: str) -> Article:
-    """Load and clean ``source``. Raises InputError if nothing speakable is left."""
-    article = clean_article(load(source))
+_ENDS_LIKE_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def load_article(source: str, *, force: bool = False) -> Article:
+    """Load and clean ``source``.
+
+    Raises InputError if the page is a login wall or paywall (unless ``force``), or if
+    nothing speakable is left but a headline (a lone line that ends like a sentence is a
+    one-sentence article, and is read).
+    """
+    article = load(source)
+    if article.wall and not force:
+        raise InputError(
+            article.source, f"{article.wall}; not read (use --force to read it anyway)"
+        )
+    article = clean_article(article)
     if not article.title and not article.blocks:
         raise InputError(article.source, "has no words to read after removing boilerplate")
     if not article.title:
@@ -225,6 +240,8 @@ def load_article(source: str) -> Article:
         article = Article(
             **{**article.__dict__, "title": first.text[:120], "blocks": article.blocks[1:]}
         )
+    if not article.blocks and not _ENDS_LIKE_A_SENTENCE.search(article.title):
+        raise InputError(article.source, "has no article text to read, only a headline")
     return article
 
 
@@ -537,7 +554,7 @@ def add(
     NewsaudioError subclass; the show is untouched on failure."""
     assets = assets or check_run(show, options)
     _LOG.info("stage load: %s", source)
-    article = load_article(source)
+    article = load_article(source, force=options.force)
     with work_folder(show) as work:
         rendition = render(article, show, options, runtime, assets, work, progress)
         return publish_rendition(show, rendition, runtime)
@@ -833,7 +850,11 @@ def render_many(
     """
     for job in jobs:
         try:
-            article = load_article(job.source) if isinstance(job.source, str) else job.source
+            article = (
+                load_article(job.source, force=options.force)
+                if isinstance(job.source, str)
+                else job.source
+            )
             with work_folder(show) as work:
                 rendition = render(article, show, options, runtime, assets, work, progress)
                 yield job, rendition

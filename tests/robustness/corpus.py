@@ -403,9 +403,9 @@ CASES: list[Case] = [
     Case(
         "title-only",
         "a headline and nothing else",
-        "fine",
-        0,
-        "",
+        "error",
+        INPUT,
+        "only a headline",
         _file("title.txt", "Council approves budget\n"),
     ),
     Case(
@@ -443,10 +443,10 @@ CASES: list[Case] = [
     ),
     Case(
         "nul-bytes",
-        "text with NUL bytes",
-        "error",
-        INPUT,
-        "binary",
+        "text with stray NUL bytes (read as spaces, as browsers do)",
+        "fine",
+        0,
+        "",
         _file("nul.txt", b"Title\n\nSome\x00text\x00here\n"),
     ),
     Case(
@@ -607,9 +607,9 @@ CASES: list[Case] = [
     Case(
         "markdown-code-only",
         "Markdown that is one code block",
-        "fine",
-        0,
-        "",
+        "error",
+        INPUT,
+        "only a headline",
         _file("code.md", "# Release notes\n\n```\nfor i in range(10):\n    print(i)\n```\n"),
     ),
     # -- not a file --------------------------------------------------------------------------

@@ -119,6 +119,12 @@ if TYPE_CHECKING:
 )
 @cluster_option
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Make an episode even from a page that looks like a login wall or paywall "
+    "(refused by default with exit code 3).",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -142,6 +148,7 @@ def add(
     channels: str,
     bitrate_kbps: int | None,
     cluster: str | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Make an episode from each SOURCE and publish it in the show's feed.
@@ -186,6 +193,7 @@ def add(
         ),
         lexicon=lexicon,
         speed=show.speed,
+        force=force,
     )
     cluster = cluster_address(cluster, config_file)
     runtime = Runtime(cache_dir=cache_dir)
