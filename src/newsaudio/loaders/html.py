@@ -81,17 +81,52 @@ _PUBLISHED_META = (
 )
 
 
+_XML_BLOCKS = frozenset({"head", "list", "p", "quote", "div", "item", "code", "table", "graphic"})
+_INLINE_SKIP = frozenset({"list", "graphic", "table", "code"})
+
+
 def _inline_text(el: Any) -> str:
-    """Text of a trafilatura XML element: line breaks become spaces, nested lists excluded."""
+    """Text of a trafilatura XML element: line breaks become spaces, nested lists excluded.
+
+    A word that ends inside a child element and one that starts right after it stay apart
+    when the child is bold/italic (``<hi>will</hi>appreciate`` reads "will appreciate"):
+    a highlighted run glued to a letter on both sides is a lost space, not a word.
+    """
     parts = [el.text or ""]
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "lb":
             parts.append(" ")
-        elif tag not in ("list", "graphic", "table"):
-            parts.append(_inline_text(child))
+        elif tag not in _INLINE_SKIP:
+            inner = _inline_text(child)
+            if tag in ("hi", "ref") and parts[-1][-1:].isalnum() and inner[:1].isalnum():
+                parts.append(" ")
+            parts.append(inner)
+            tail = child.tail or ""
+            if tag == "hi" and inner[-1:].isalnum() and tail[:1].isalpha():
+                parts.append(" ")
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _link_text(el: Any) -> int:
+    """Characters of ``el``'s text that sit inside links (``<ref>``)."""
+    return sum(len(_one_line(_inline_text(ref))) for ref in el.iter("ref"))
+
+
+def _is_link_block(el: Any, text: str) -> bool:
+    """True for a block that is a bare link to another page: almost all its text is link
+    text and it reads like a headline (short, or without a final full stop).
+
+    Such blocks are "related stories", galleries and playlists of other pages; a long
+    sentence that happens to be a link is kept.
+    """
+    if not text or _link_text(el) < 0.9 * len(text):
+        return False
+    return len(text.split()) <= _LINK_BLOCK_MAX_WORDS or not re.search(r"[.!?…][\"'”’)]*$", text)
+
+
+_LINK_BLOCK_MAX_WORDS = 12
 
 
 def _one_line(text: str) -> str:
@@ -99,32 +134,55 @@ def _one_line(text: str) -> str:
 
 
 def _walk_xml(el: Any) -> Iterator[Block]:
-    """Blocks of trafilatura's ``<main>`` element, in reading order."""
+    """Blocks of trafilatura's ``<main>`` element, in reading order.
+
+    Inline text between block elements (after a heading inside the same ``<div>``, say) is a
+    paragraph of its own; a block that is only a link to another page is left out.
+    """
+    pending: list[str] = [el.text or ""]
+
+    def flush() -> Iterator[Block]:
+        text = _one_line("".join(pending))
+        pending.clear()
+        if text:
+            yield Block("paragraph", text)
+
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
+        if tag not in _XML_BLOCKS:
+            if tag == "lb":
+                pending.append(" ")
+            elif tag:
+                pending.append(_inline_text(child))
+            pending.append(child.tail or "")
+            continue
+        yield from flush()
         if tag == "head":
             rend = child.get("rend", "h2")
             level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
-            yield Block("heading", _one_line(_inline_text(child)), level)
+            text = _one_line(_inline_text(child))
+            if not _is_link_block(child, text):
+                yield Block("heading", text, level)
         elif tag == "list":
             for item in child:
                 if item.tag != "item":
                     continue
                 text = _one_line(_inline_text(item))
-                if text:
+                if text and not _is_link_block(item, text):
                     yield Block("list_item", text)
                 for nested in item:
                     if nested.tag == "list":
                         yield from _walk_xml(_wrap(nested))
         elif tag in ("p", "quote", "div", "item"):
-            if any(c.tag in ("p", "list", "head", "quote") for c in child):
-                text = _one_line(child.text or "")
-                if text:
-                    yield Block("paragraph", text)
+            if any(c.tag in ("p", "list", "head", "quote", "div") for c in child):
                 yield from _walk_xml(child)
             else:
-                yield Block("paragraph", _one_line(_inline_text(child)))
-        # code, table, graphic and anything else: left out (see module docstring)
+                text = _one_line(_inline_text(child))
+                if not _is_link_block(child, text):
+                    yield Block("paragraph", text)
+        # code, table, graphic: left out (see module docstring)
+        pending.append(child.tail or "")
+    yield from flush()
 
 
 def _wrap(list_el: Any) -> Any:
@@ -329,18 +387,82 @@ def _image(meta: dict[str, str], base: str | None) -> str | None:
     return None
 
 
+_CHROME_CLASS = re.compile(
+    r"(?:^|[-_\s])(?:newsletter|signup|sign-up|subscribe|subscription|promo|promotion|related"
+    r"|recommended|recirc|outbrain|taboola|share|sharing|social|gallery|carousel|slideshow"
+    r"|playlist|player|video-player|jwplayer|rollover|tooltip|popover|popup|hovercard|modal"
+    r"|sidebar|widget|advert|advertisement|ad-slot|sponsor|sponsored|cookie|consent|paywall"
+    r"|read-more|more-stories|most-popular|most-read|trending|next-article|inline-related"
+    r"|author-bio|about-author|nav|menu|breadcrumbs?|tags|comments?|latest|latest-news|subline"
+    r"|subheadline|standfirst|dek|strapline)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+_CHROME_MAX_SHARE = 0.25
+"""An element marked as chrome by its class or id is dropped only while it holds less than
+this share of the page's text: a page whose article sits in a "share-wrapper" keeps it."""
+_FORM_MIN_PARAGRAPHS = 3
+
+
+def _text_length(el: Any) -> int:
+    return len(" ".join(el.text_content().split()))
+
+
 def _prune(tree: Any) -> None:
-    """Remove elements that never hold article text (in place)."""
+    """Remove elements that never hold article text (in place).
+
+    Always: scripts, styles, navigation, buttons, inputs, and forms, except a form that
+    wraps the article itself (ASP.NET pages put the whole page in one ``<form>``). Then
+    ARIA navigation, banners and hidden elements, and elements whose class or id names
+    page chrome (newsletter sign-ups, related stories, galleries, video players, pop-up
+    name cards, share bars...) while they hold under a quarter of the page's text.
+    """
     for el in list(tree.iter(*_PRUNE_ALWAYS)):
-        if el.getparent() is not None:
-            el.drop_tree()
+        if el.getparent() is None:
+            continue
+        if el.tag == "form" and (
+            next(el.iter("article", "main"), None) is not None
+            or sum(1 for p in el.iter("p") if p.text_content().strip()) >= _FORM_MIN_PARAGRAPHS
+        ):
+            continue
+        el.drop_tree()
+    body = tree.find("body")
+    total = max(1, _text_length(body if body is not None else tree))
     for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None:
+        if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("body", "html"):
             continue
         role = (el.get("role") or "").lower()
         hidden = el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true"
         if role in ("navigation", "banner", "contentinfo", "search") or hidden:
             el.drop_tree()
+            continue
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if (
+            el.tag not in ("article", "main")
+            and _CHROME_CLASS.search(marks)
+            and _text_length(el) < _CHROME_MAX_SHARE * total
+            and not _holds_prose(el)
+        ):
+            el.drop_tree()
+
+
+def _holds_prose(el: Any) -> bool:
+    """True if ``el`` holds article prose: an ``<article>``, ``articleBody`` or at least three
+    paragraphs of a sentence or more (chrome holds links, prompts and captions)."""
+    if (
+        next(el.iter("article"), None) is not None
+        or el.find(".//*[@itemprop='articleBody']") is not None
+    ):
+        return True
+    long_paragraphs = 0
+    for p in el.iter("p"):
+        if len(p.text_content().strip()) >= _PROSE_PARAGRAPH_CHARS:
+            long_paragraphs += 1
+            if long_paragraphs >= _FORM_MIN_PARAGRAPHS:
+                return True
+    return False
+
+
+_PROSE_PARAGRAPH_CHARS = 80
 
 
 def _has_words(blocks: list[Block]) -> bool:
@@ -416,7 +538,7 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
         include_comments=False,
         include_tables=False,
         include_images=False,
-        include_links=False,
+        include_links=True,  # link density tells related stories from article text
         with_metadata=True,
     )
     title: str | None = None

@@ -94,10 +94,28 @@ def drop_overlong_words(text: str) -> str:
     return " ".join(token for token in text.split(" ") if not _overlong_runs(token))
 
 
+_SHORTCODE = re.compile(
+    r"\[/?[a-z][a-z0-9_-]*(?:\s+[a-z_-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[“”″][^“”″]*[“”″]|[^\s\]]+))*\s*/?\]"
+)
+
+
+def drop_shortcodes(text: str) -> str:
+    """Remove CMS shortcodes left raw in the text: ``[button link="..."]``, ``[/button]``,
+    ``[caption id="..."]`` (WordPress and similar; lowercase names only, so a bracketed
+    editorial insert such as "[the minister]" with a space-free word still needs ``=``
+    or ``/`` to match)."""
+    if "[" not in text:
+        return text
+    return _SHORTCODE.sub(
+        lambda m: "" if ("=" in m.group(0) or "/" in m.group(0)) else m.group(0), text
+    )
+
+
 TEXT_RULES: list[Callable[[str], str]] = [
     decode_entities,
     plain_spaces,
     drop_invisible,
+    drop_shortcodes,
     collapse_spaces,
     drop_overlong_words,
 ]
@@ -204,7 +222,7 @@ _BOILERPLATE_SOURCES = [
     r"ap is solely responsible for all content\.?",
     # Reuters
     r"\((additional )?(reporting|writing|editing) by [^)]{1,200}\)",
-    r"(additional )?(reporting|writing) by [^.!?;]{1,120}; editing by [^.!?]{1,120}\.?",
+    r"(additional )?(reporting|writing) by [^.!?;]{1,120}(; (additional )?(reporting|writing|editing) by [^.!?;]{1,160})+\.?",
     r"our standards: the thomson reuters trust principles\.?.*",
     r"sign up here\.?",
     # BBC
@@ -246,6 +264,45 @@ _BOILERPLATE_SOURCES = [
     r"watch: .{1,120}",
     r"(we|this site) (may )?earns? (a )?commission.{0,200}",
     r"_{3,}",
+    # newsletter sign-ups and their replies (issue 13)
+    r"thanks? (you )?for signing up!?.{0,120}",
+    r"(sorry!?|oops!?)",
+    r"there was an error processing your (subscription|request)\.?.{0,80}",
+    r"keep an eye on your inbox.{0,120}",
+    r"[^.!?]{0,60}\bnewsletters?",
+    r".{0,200}\b(sign up|subscribe|signing up|get|delivered)\b.{0,120}\b(newsletters?|inbox)\b.{0,120}",
+    r"get the latest .{0,60} (in|to) your inbox\.?",
+    r".{0,100}\d+ issues for [£$€]\s?\d.{0,100}",
+    # press boilerplate, contacts, prompts
+    r"(have a|got a) (news )?(tip|story)\??.{0,120}",
+    r"[\w .'-]{1,60} (may|can) be reached at \S+@\S+.{0,40}",
+    r"(email|e-mail|contact) (us|the author|the reporter)( at)?:? \S+@\S+\.?",
+    r"follow (us|him|her|them|me|[\w .'-]{1,60}) on (facebook|twitter|x|instagram|linkedin|tiktok|youtube|threads|bluesky|mastodon)\b.{0,120}",
+    r"like this (story|article)\?.{0,80}",
+    r"(click|tap) here for more( information| info| details)?\.?",
+    r"tell us what you think.{0,40}",
+    r"(media|press) (contacts?|enquiries|inquiries):?.{0,200}",
+    r"copyright\b.{0,120}",
+    r"\(c\) \d{4}.{0,100}",
+    # read more / related, in any form (Markdown: "Read more: <headline>")
+    r"(read|see|watch|listen) (more|also|next|now):? .{1,200}",
+    r"(more|related|recommended|read more) (on|about) (this|these) (story|stories|topics?)",
+    r"related( \w+){0,2}: .{1,150}",
+    r"buyer'?s guide: .{1,100}",
+    r"[^.!?]{1,120}\[(?-i:[A-Z][A-Z ]{2,})\][^.!?]{0,300}",  # "Story [INSIGHT]|Story [VIDEO]"
+    # video players, galleries, playlists
+    r"chapters?",
+    r"(subtitles|captions|descriptions?) (off|on)(, selected)?",
+    r"(now|currently) (watching|playing)( .{0,80})?",
+    r"(up next|autoplay|replay|pause|play|mute|unmute|fullscreen|full screen|exit full screen|settings|quality)",
+    r"(this )?(video|content|media) (is )?not available in your (region|country|location).{0,80}",
+    r"(this is a modal window|beginning of dialog window|end of dialog window).{0,120}",
+    r"(video|audio) (player|unavailable|loading).{0,40}",
+    r"\d+ (photos|images|videos|pictures)",
+    r"(view|open|launch|see) (the )?(photo )?(gallery|slideshow)( \(\d+ (photos|images)\))?",
+    r"(published|updated|posted)",
+    r"(listen to|hear) (this|the) (article|story)[,:]? ?(\d+ (min(ute)?s?|mins?))?\.?",
+    r"[^.!?]{5,100} via [A-Z][\w.]+",
 ]
 BOILERPLATE: list[re.Pattern[str]] = [
     re.compile(rf"{_B}(?:{src}){_B}", re.IGNORECASE) for src in _BOILERPLATE_SOURCES
@@ -386,6 +443,43 @@ FIRST_PARAGRAPH_RULES: list[Callable[[str], str]] = [plain_dateline]
 """Rules applied to the first paragraph of the body only (where datelines sit)."""
 
 
+_ABOUT_SECTION = re.compile(
+    r"(about|über|a propos de|à propos de) (the )?[A-Z][\w&.,'’ -]{1,50}:?|about the (author|company)"
+    r"|(media|press) contacts?:?|for (more information|further information|media inquiries).{0,60}"
+    r"|-?\s*ends\s*-?|#\s*#\s*#",
+    re.IGNORECASE,
+)
+_ABOUT_MAX_WORDS = 7
+_COMPANY_PROFILE = re.compile(
+    r"^(about [^.]{1,50}[.:]?\s+)?[A-Z][\w&.'’ -]{1,50} (is|are) (a|an|the) .{0,120}?"
+    r"\b(provider|company|group|firm|maker|manufacturer|organi[sz]ation|supplier|developer|leader"
+    r"|publisher|agency|platform)\b"
+)
+_COMPANY_FACTS = re.compile(
+    r"\b(headquartered|employs|listed on|founded in|subsidiaries|offices in|www\.|"
+    r"for more information)",
+    re.IGNORECASE,
+)
+
+
+def drop_press_boilerplate(blocks: list[Block]) -> list[Block]:
+    """Cut the boilerplate that ends a press release: from an "About <Company>", "Media
+    contact", "###" or "-ends-" block, or a company profile ("Ascom is a global solutions
+    provider ... headquartered in ..."), in the second half of the article, to the end."""
+    for index in range(max(1, len(blocks) // 2), len(blocks)):
+        text = blocks[index].text.strip()
+        heading = len(text.split()) <= _ABOUT_MAX_WORDS and _ABOUT_SECTION.fullmatch(
+            text.rstrip(".")
+        )
+        profile = _COMPANY_PROFILE.match(text) and _COMPANY_FACTS.search(
+            " ".join(b.text for b in blocks[index : index + 3])
+        )
+        if heading or profile:
+            _LOG.debug("dropped %d blocks of press boilerplate from %r", len(blocks) - index, text)
+            return blocks[:index]
+    return blocks
+
+
 def clean_article(article: Article) -> Article:
     """Return ``article`` with every block cleaned and boilerplate or empty blocks removed.
 
@@ -410,6 +504,7 @@ def clean_article(article: Article) -> Article:
                 text = rule(text)
             first_paragraph = False
         blocks.append(replace(block, text=text))
+    blocks = drop_press_boilerplate(blocks)
     byline = clean_text(article.byline) if article.byline else None
     dropped += _overlong_runs(article.title)
     title = clean_text(article.title)
