@@ -39,6 +39,7 @@ LEGACY = CORPORA / "articles-legacy"
 REPORT = REPO / "docs" / "extraction.md"
 
 _WORD = re.compile(r"\w+")
+_SEPARATOR = re.compile(r"\s+[|–—·•»-]+\s+")
 
 
 def words(text: str) -> list[str]:
@@ -65,7 +66,16 @@ class PageResult:
 
     @property
     def title_ok(self) -> bool:
-        return self.expected_title is not None and _key(self.title) == _key(self.expected_title)
+        """The title read is the page's headline: ``meta.json`` ``title`` (the og:title, which
+        often carries the site name), either whole or without one part cut off by a
+        separator at its start or end ("Headline | MoreBikes" -> "Headline")."""
+        if self.expected_title is None:
+            return False
+        parts = _SEPARATOR.split(self.expected_title.strip())
+        accepted = {_key(self.expected_title)}
+        if len(parts) > 1:
+            accepted |= {_key(" ".join(parts[:-1])), _key(" ".join(parts[1:]))}
+        return _key(self.title) in accepted
 
 
 def read_aloud(source: Path) -> tuple[str, str, str | None]:
@@ -213,6 +223,17 @@ def render(
         "Targets: mean precision ≥ 0.985, mean recall ≥ 0.97, no page below 0.9 precision, "
         "no page refused, title equal to the headline on ≥ 48 pages.",
         "",
+        "Held-out pages: `python -m tests.extraction_report --newspaper4k-sdist "
+        "newspaper4k-0.9.6.tar.gz` (get it with `pip download newspaper4k==0.9.6 --no-deps "
+        "--no-binary :all:`) measures the English test pages newspaper4k ships, the same way; "
+        "their expected text is newspaper4k's own extraction, not a human annotation. "
+        "trafilatura's sdist ships no annotated news pages.",
+        "",
+        "Before issue 13 (main at 13dd558, same measure): precision 0.942, recall 0.937, "
+        "10 pages below 0.9, 1 refused, title right on 48 (47 comparing titles strictly); "
+        'the 13 legacy-charset pages all refused ("not valid UTF-8"); held-out precision '
+        "0.964, recall 0.988, title right on 6 of 12.",
+        "",
         "## Summary",
         "",
         *_summary_lines("articles", s),
@@ -248,14 +269,73 @@ def render(
     return "\n".join(out) + "\n"
 
 
+NEWSPAPER4K_PAGES = (
+    "article_with_br",
+    "article_with_divs",
+    "cleveland.com1",
+    "cnn_001",
+    "cnn_002",
+    "cnn_article",
+    "cnn_test_nlp",
+    "fox13now_001",
+    "time_001",
+    "video_article_01",
+    "video_article_02",
+    "wired_001",
+)
+"""The English pages of newspaper4k's test data that have an expected text."""
+
+
+def held_out_from_newspaper4k(sdist: Path, out: Path) -> Path:
+    """Lay out the English test pages of a newspaper4k sdist (``pip download newspaper4k
+    --no-deps --no-binary :all:``) as page folders under ``out``: ``tests/data/html/X.html``
+    -> ``source.html``, ``tests/data/txt/X.txt`` -> ``expected.txt`` (newspaper4k's own
+    expected extraction, not a human annotation), the metadata title -> ``meta.json``."""
+    import tarfile
+
+    with tarfile.open(sdist) as tar:
+        members = {Path(m.name).relative_to(Path(m.name).parts[0]).as_posix(): m for m in tar}
+        for name in NEWSPAPER4K_PAGES:
+            html = members.get(f"tests/data/html/{name}.html")
+            txt = members.get(f"tests/data/txt/{name}.txt")
+            if html is None or txt is None:
+                continue
+            folder = out / name
+            folder.mkdir(parents=True, exist_ok=True)
+            for member, target in ((html, "source.html"), (txt, "expected.txt")):
+                data = tar.extractfile(member)
+                assert data is not None
+                (folder / target).write_bytes(data.read())
+            meta = members.get(f"tests/data/metadata/{name}.json")
+            title = None
+            if meta is not None and (data := tar.extractfile(meta)) is not None:
+                title = json.loads(data.read()).get("title")
+            (folder / "meta.json").write_text(json.dumps({"title": title}), encoding="utf-8")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure, print the summary and write docs/extraction.md."""
     parser = argparse.ArgumentParser(prog="python -m tests.extraction_report")
     parser.add_argument("--out", type=Path, default=REPORT, help="report file to write")
     parser.add_argument("--held-out", type=Path, help="folder of held-out page folders")
     parser.add_argument("--held-out-label", default="", help="where the held-out pages are from")
+    parser.add_argument(
+        "--newspaper4k-sdist",
+        type=Path,
+        help="newspaper4k sdist (.tar.gz): measure its English test pages as the held-out set",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the summary only")
     args = parser.parse_args(argv)
+    if args.newspaper4k_sdist:
+        import tempfile
+
+        args.held_out = held_out_from_newspaper4k(
+            args.newspaper4k_sdist, Path(tempfile.mkdtemp(prefix="newsaudio-held-out-"))
+        )
+        args.held_out_label = args.held_out_label or (
+            f"{args.newspaper4k_sdist.name} tests/data, expected = newspaper4k's own extraction"
+        )
     if not ARTICLES.is_dir():
         print(f"{ARTICLES} is absent", file=sys.stderr)
         return 1

@@ -391,7 +391,7 @@ _CHROME_CLASS = re.compile(
     r"(?:^|[-_\s])(?:newsletter|signup|sign-up|subscribe|subscription|promo|promotion|related"
     r"|recommended|recirc|outbrain|taboola|share|sharing|social|gallery|carousel|slideshow"
     r"|playlist|player|video-player|jwplayer|rollover|tooltip|popover|popup|hovercard|modal"
-    r"|sidebar|widget|advert|advertisement|ad-slot|sponsor|sponsored|cookie|consent|paywall"
+    r"|sidebar|widget|advert|advertisement|ad-slot|sponsor|sponsored|cookie|consent"
     r"|read-more|more-stories|most-popular|most-read|trending|next-article|inline-related"
     r"|author-bio|about-author|nav|menu|breadcrumbs?|tags|comments?|latest|latest-news|subline"
     r"|subheadline|standfirst|dek|strapline)(?:$|[-_\s])",
@@ -509,6 +509,170 @@ def _fallback_blocks(tree: Any) -> list[Block]:
     return blocks
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]+\s+|\s+::\s+")
+
+
+def _site_names(tree: Any, meta: dict[str, str], url: str | None) -> set[str]:
+    """Names the page gives its site (og:site_name, application-name, JSON-LD publisher,
+    the host name), as comparison keys."""
+    names = {meta.get("og:site_name", ""), meta.get("application-name", "")}
+    for obj in _json_ld(tree):
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            names.add(publisher["name"])
+    if url:
+        host = urlsplit(url).hostname or ""
+        host = host.removeprefix("www.")
+        names.add(host)
+        names.add(host.rsplit(".", 1)[0])
+    return {_title_key(n) for n in names if _title_key(n)}
+
+
+def _title_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_SITE_EXTRA_CHARS = 6  # "The Hill" vs "thehill.com", "Sportsnet.ca" vs "sportsnet"
+
+
+def strip_site_name(title: str, site_names: set[str]) -> str:
+    """``title`` without a leading or trailing site name ("Headline - Sportsnet.ca",
+    "Headline | The Paradigm", "IGN: Headline"): a part cut off by a separator that is one of
+    ``site_names`` (keys), or contains or is contained in one of them."""
+    parts = _TITLE_SEPARATOR.split(title.strip())
+    if len(parts) < 2:
+        return title.strip()
+
+    def is_site(part: str) -> bool:
+        key = _title_key(part)
+        return bool(key) and any(
+            key == name
+            or (len(key) >= 4 and key in name)
+            or (len(name) >= 4 and name in key and len(key) - len(name) <= _SITE_EXTRA_CHARS)
+            for name in site_names
+        )
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+    separators = _TITLE_SEPARATOR.findall(title.strip())
+    # rebuild with the separators that stood between the kept parts
+    start = _TITLE_SEPARATOR.split(title.strip()).index(parts[0])
+    out = parts[0]
+    for i, part in enumerate(parts[1:], start=start):
+        out += separators[i] + part
+    return out.strip()
+
+
+def choose_headline(
+    extracted: str | None,
+    first_h1: str | None,
+    meta: dict[str, str],
+    *,
+    doc_title: str,
+    site_names: set[str],
+) -> str | None:
+    """The headline: og:title/twitter:title when the page gives one, else trafilatura's title,
+    else ``<title>``, else the first ``<h1>``; a site name is cut off ("Headline - Site").
+
+    A short ``<h1>`` that ``<title>`` does not contain is a site or section banner ("Allergies
+    Health Center"), not the headline, when ``<title>`` says something else.
+    """
+    social = meta.get("og:title") or meta.get("twitter:title")
+    for candidate in (social, extracted, doc_title, first_h1):
+        if candidate and candidate.strip():
+            headline = strip_site_name(_one_line(candidate), site_names)
+            if (
+                candidate is not social
+                and first_h1
+                and _title_key(headline) == _title_key(first_h1)
+                and doc_title
+                and _title_key(first_h1) not in _title_key(doc_title)
+                and len(first_h1.split()) <= _BANNER_MAX_WORDS
+            ):
+                return strip_site_name(doc_title, site_names)
+            return headline
+    return None
+
+
+_BANNER_MAX_WORDS = 5
+
+
+_BLOCK_ELEMENTS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote")
+
+
+def _signature(el: Any) -> tuple[str, str]:
+    return el.tag, " ".join((el.get("class") or "").split())
+
+
+def _chunk_blocks(chunk: Any) -> list[Block]:
+    """Headings, paragraphs and list items of one body chunk, in reading order."""
+    out: list[Block] = []
+    taken: set[Any] = set()
+    for el in chunk.iter(*_BLOCK_ELEMENTS):
+        if any(a in taken for a in el.iterancestors()):
+            continue
+        if el.tag in ("li", "blockquote") and el.find(".//p") is not None:
+            continue
+        taken.add(el)
+        text = _one_line(el.text_content())
+        if not text:
+            continue
+        kind: BlockKind = (
+            "heading" if el.tag[0] == "h" else "list_item" if el.tag == "li" else "paragraph"
+        )
+        out.append(Block(kind, text, int(el.tag[1]) if kind == "heading" else 0))
+    return out
+
+
+def _join_split_body(tree: Any, blocks: list[Block]) -> list[Block]:
+    """``blocks`` with the rest of an article body that the page splits into several
+    sibling sections (``<div class="article__body">`` repeated between ads), of which
+    trafilatura reads only one.
+
+    The section is found from the first long extracted paragraph: climbing from it, the
+    first ancestor with siblings of the same tag and class that hold prose names the
+    sections; their paragraphs not already read are added before or after, in page order.
+    """
+    first = next((b.text for b in blocks if len(b.text) >= _PROSE_PARAGRAPH_CHARS), None)
+    if first is None:
+        return blocks
+    probe = first[:60]
+    anchor = next(
+        (p for p in tree.iter("p") if probe in _one_line(p.text_content())),
+        None,
+    )
+    if anchor is None:
+        return blocks
+    for ancestor in anchor.iterancestors():
+        parent = ancestor.getparent()
+        if parent is None or ancestor.tag in ("body", "html"):
+            return blocks
+        signature = _signature(ancestor)
+        if not signature[1]:
+            continue
+        siblings = [s for s in parent if isinstance(s.tag, str) and _signature(s) == signature]
+        if len(siblings) < 2 or not all(_holds_text(s) for s in siblings):
+            continue
+        known = {_one_line(b.text) for b in blocks}
+        before: list[Block] = []
+        after: list[Block] = []
+        seen_anchor = False
+        for section in siblings:
+            if section is ancestor:
+                seen_anchor = True
+                continue
+            extra = [b for b in _chunk_blocks(section) if b.text not in known]
+            (after if seen_anchor else before).extend(extra)
+        return before + blocks + after
+    return blocks
+
+
+def _holds_text(el: Any) -> bool:
+    return any(len(p.text_content().strip()) >= _PROSE_PARAGRAPH_CHARS for p in el.iter("p"))
+
+
 def parse_html(text: str, *, source: str, source_key: str, url: str | None = None) -> Article:
     """Parse an HTML page into an :class:`Article` (not yet cleaned).
 
@@ -528,6 +692,9 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
     site_name = _site_name(tree, meta)
     image_url = _image(meta, url or canonical_tree)
     not_free = _not_free(tree, meta)
+    title_el = tree.find(".//title")
+    tree_title = title_el.text_content() if title_el is not None else None
+    site_names = _site_names(tree, meta, url or canonical_tree)
     _prune(tree)
 
     xml = trafilatura.extract(
@@ -566,9 +733,20 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
         raise InputError(
             source, "no article text found (the page holds only navigation, scripts or markup)"
         )
+    if len(blocks) > 1:
+        fresh = _parse_tree(text, source)
+        _prune(fresh)
+        blocks = _join_split_body(fresh, blocks)
 
     wall = access_wall(blocks, not_free)
-    head, body = split_title(title or first_h1, blocks, language)
+    headline = choose_headline(
+        title,
+        first_h1,
+        meta,
+        doc_title=_one_line(tree_title or ""),
+        site_names=site_names,
+    )
+    head, body = split_title(headline, blocks, language)
     if byline:
         parts = [re.sub(r"^\s*by\s+", "", p, flags=re.I).strip() for p in byline.split(";")]
         byline = ", ".join(p for p in parts if p) or None

@@ -267,7 +267,7 @@ _BOILERPLATE_SOURCES = [
     # newsletter sign-ups and their replies (issue 13)
     r"thanks? (you )?for signing up!?.{0,120}",
     r"(sorry!?|oops!?)",
-    r"there was an error processing your (subscription|request)\.?.{0,80}",
+    r"(sorry!? )?there was an error processing your (subscription|request)\.?.{0,80}",
     r"keep an eye on your inbox.{0,120}",
     r"[^.!?]{0,60}\bnewsletters?",
     r".{0,200}\b(sign up|subscribe|signing up|get|delivered)\b.{0,120}\b(newsletters?|inbox)\b.{0,120}",
@@ -303,6 +303,13 @@ _BOILERPLATE_SOURCES = [
     r"(published|updated|posted)",
     r"(listen to|hear) (this|the) (article|story)[,:]? ?(\d+ (min(ute)?s?|mins?))?\.?",
     r"[^.!?]{5,100} via [A-Z][\w.]+",
+    # the same prompts in the other languages of saved pages (German, Polish, French, Spanish)
+    r"(lesen sie (auch|mehr|weiter)|weiterlesen|mehr (zum thema|dazu|lesen)|dowiedz się więcej"
+    r"|czytaj (też|także|więcej|dalej)|zobacz (też|także)|(à )?lire aussi|lire la suite"
+    r"|leer más|lea también|ver más)(:? .{0,200})?",
+    r"(beiträge|kommentare|diskussion) (aus dem forum|zum (artikel|thema))|\d* ?kommentare?",
+    r"(teilen|drucken|merken|versenden|udostępnij|partager|compartir)",
+    r"(newsletter abonnieren|jetzt abonnieren|zum newsletter anmelden|zapisz się do newslettera).{0,80}",
 ]
 BOILERPLATE: list[re.Pattern[str]] = [
     re.compile(rf"{_B}(?:{src}){_B}", re.IGNORECASE) for src in _BOILERPLATE_SOURCES

@@ -1,0 +1,151 @@
+"""The general extraction rules behind docs/extraction.md, each on a small page of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsaudio.loaders.html import strip_site_name
+from newsaudio.pipeline import load_article
+from newsaudio.text.clean import clean_text, is_boilerplate
+
+PARA = (
+    "The council met on Tuesday evening to discuss the harbour plan, which has divided the "
+    "town for more than a year and drawn hundreds of letters from residents."
+)
+
+
+def _load(tmp_path: Path, html: str, name: str = "page.html") -> tuple[str, list[str]]:
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    article = load_article(str(path))
+    return article.title, [b.text for b in article.blocks]
+
+
+def test_a_form_wrapping_the_whole_page_keeps_the_article(tmp_path: Path) -> None:
+    body = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(4))
+    page = (
+        "<html><head><title>Harbour plan</title></head><body><form id='aspnetForm'>"
+        f"<div class='content'><h1>Harbour plan</h1>{body}</div>"
+        "<input type='text' name='q'></form></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert any("Paragraph 3" in b for b in blocks)
+
+
+def test_chrome_marked_by_class_is_dropped_but_prose_is_kept(tmp_path: Path) -> None:
+    page = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        f"<p>{PARA}</p><p>{PARA} Second.</p>"
+        "<div class='newsletter-signup'><p>Get the day's big stories in your inbox.</p>"
+        "<p>Thanks for signing up!</p></div>"
+        f"<p>{PARA} Third.</p>"
+        "<p>South Dakota Gov. <a href='/p'>Kristi Noem</a><span class='rollover-people-block'>"
+        "<a href='/p'>Kristi Lynn Noem</a><a href='/x'>Another story</a></span> spoke.</p>"
+        "</article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    text = " ".join(blocks)
+    assert "Thanks for signing up" not in text and "inbox" not in text
+    assert "Gov. Kristi Noem spoke." in text
+    assert "Third." in text
+
+
+def test_text_after_a_heading_in_one_block_and_highlighted_words_are_read(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "<html><body><article><h1>Deals</h1>"
+        f"<div><h2>Watch deal</h2>{PARA} After the heading.</div>"
+        f"<p>{PARA}</p><p><b>will</b>appreciate the price.</p></article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert any(b.endswith("After the heading.") for b in blocks)
+    assert "will appreciate the price." in blocks
+
+
+def test_a_body_split_in_sections_is_read_whole(tmp_path: Path) -> None:
+    chunks = "<div class='ad'>Advertisement</div>".join(
+        f"<div class='article__body grid'><p>{PARA} Section {i}.</p><p>{PARA} More {i}.</p></div>"
+        for i in range(3)
+    )
+    page = f"<html><body><article><h1>Harbour plan</h1>{chunks}</article></body></html>"
+    _, blocks = _load(tmp_path, page)
+    text = " ".join(blocks)
+    assert all(f"Section {i}." in text and f"More {i}." in text for i in range(3))
+
+
+def test_related_story_links_are_not_read(tmp_path: Path) -> None:
+    page = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        f"<p>{PARA}</p><p>{PARA} Again.</p>"
+        "<p><a href='/other'>Who will make the Rock Hall in 2020?</a></p>"
+        "<ul><li><a href='/a'>15 Amazing Images of Stars</a></li>"
+        "<li><a href='/b'>11 Fascinating Facts About Our Milky Way</a></li></ul>"
+        "</article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert not any("Rock Hall" in b or "Milky Way" in b for b in blocks)
+
+
+def test_site_names_are_cut_from_titles() -> None:
+    sites = {"sportsnetca", "sportsnet", "theparadigm"}
+    assert strip_site_name("Nadal keeps Spain alive - Sportsnet.ca", sites) == (
+        "Nadal keeps Spain alive"
+    )
+    assert strip_site_name("BREAKING: Lawan moves motion - The Paradigm", sites) == (
+        "BREAKING: Lawan moves motion"
+    )
+    assert strip_site_name("The Paradigm view on cars | Editorial", sites) == (
+        "The Paradigm view on cars | Editorial"
+    )
+
+
+def test_a_banner_h1_loses_to_the_title(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Pollen season starts early, doctors warn</title></head><body>"
+        "<h1>Allergies Health Center</h1><div>"
+        f"<p>{PARA}</p><p>{PARA} Second.</p></div></body></html>"
+    )
+    title, _ = _load(tmp_path, page)
+    assert title == "Pollen season starts early, doctors warn"
+
+
+def test_boilerplate_kinds() -> None:
+    for chrome in (
+        "Thanks for signing up!",
+        "Sorry! There was an error processing your subscription.",
+        "Listen to this article, 4 min",
+        "Follow Jane Doe on Facebook",
+        "Got a story? Email us at news@example.com",
+        "Copyright 2019 Example Media. All rights reserved.",
+        "Read more: Alibaba poised to launch record-breaking listing",
+        "subtitles off, selected",
+        "Now watching",
+        "This video is not available in your region",
+        "Chapters",
+        "Published",
+        "China furious at Macron [INSIGHT]|Lakers vs Nets [VIDEO]",
+    ):
+        assert is_boilerplate(clean_text(chrome)), chrome
+    for prose in (
+        "He said the plan [to close the harbour] was a mistake.",
+        "Read the report in full before the meeting, the mayor urged councillors.",
+        "Published in 1851, the novel sold poorly.",
+    ):
+        assert not is_boilerplate(clean_text(prose)), prose
+
+
+def test_raw_shortcodes_are_dropped() -> None:
+    text = '[button link="http://example.org/x" type="big"] Send us YOUR review[/button] today'
+    assert clean_text(text) == "Send us YOUR review today"
+    assert clean_text("He called it [sic] a success.") == "He called it [sic] a success."
+
+
+def test_read_more_lines_in_markdown_are_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(
+        f"# Harbour plan\n\n{PARA}\n\nRead more: [Council rejects bid](https://example.org/x)\n",
+        encoding="utf-8",
+    )
+    article = load_article(str(path))
+    assert [b.text for b in article.blocks] == [PARA]
