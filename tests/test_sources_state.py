@@ -175,7 +175,7 @@ class ItemLife(RuleBasedStateMachine):
         assert self.store.is_tombstoned("ep-1") == self.tombstoned
 
 
-ItemLife.TestCase.settings = settings(max_examples=60, stateful_step_count=12, deadline=None)
+ItemLife.TestCase.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
 TestItemLife = ItemLife.TestCase
 
 
@@ -193,3 +193,54 @@ def test_state_schema_is_versioned(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(PublishError, match="newer than this newsaudio"):
         StateStore(path)
+
+
+def test_include_and_exclude_filters() -> None:
+    from newsaudio.sources.state import SourceRecord
+    from newsaudio.sources.update import filter_reason
+
+    base = SourceRecord(1, "http://h/feed", "Feed", NOW)
+    item = FeedItem("Council Budget approved", summary_html="<p>The <b>harbour</b> plan</p>")
+    assert filter_reason(item, base) is None
+    assert filter_reason(item, SourceRecord(**{**base.__dict__, "include": "harbour, zoo"})) is None
+    assert "--include" in (
+        filter_reason(item, SourceRecord(**{**base.__dict__, "include": "zoo"})) or ""
+    )
+    excluded = filter_reason(item, SourceRecord(**{**base.__dict__, "exclude": "sport, budget"}))
+    assert excluded == "matches --exclude 'budget'"
+
+
+def test_json_feed_details() -> None:
+    from newsaudio.sources import parse
+    from newsaudio.sources.model import FeedResponse
+
+    body = b"""{"version": "https://jsonfeed.org/version/1", "title": "J", "language": "de",
+      "author": {"name": "Feed Author"},
+      "items": [
+        {"id": 7, "url": "/a/7", "title": "Seven", "content_text": "One.\\n\\nTwo &amp; three.",
+         "date_published": "2026-12-01T10:00:00+01:00"},
+        {"id": "pod", "external_url": "https://h/ep", "title": "Pod", "summary": "s",
+         "attachments": [{"url": "/ep.mp3", "mime_type": "audio/mpeg"}]},
+        "not an item"
+      ]}"""
+    feed = parse(FeedResponse("http://h/feed.json", 200, body, "application/json"))
+    assert (feed.title, feed.language, feed.format, feed.total_items) == ("J", "de", "json1", 2)
+    seven, pod = feed.items
+    assert seven.guid == "7" and seven.link == "http://h/a/7" and seven.author == "Feed Author"
+    assert [b.text for b in html_blocks(seven.content_html)] == ["One.", "Two &amp; three."]
+    assert seven.published is not None and seven.published.utcoffset() is not None
+    assert pod.link == "https://h/ep" and pod.enclosures[0].url == "http://h/ep.mp3"
+
+
+def test_autodiscovery() -> None:
+    from newsaudio.sources.discover import discover
+
+    page = b"""<html><head>
+      <link rel="alternate" type="application/atom+xml" href="/atom.xml">
+      <link rel="alternate" type="application/rss+xml" href="file:///etc/passwd">
+      <link rel="stylesheet" href="/style.css">
+      <link rel="Alternate" type="application/feed+json; charset=utf-8" href="feed.json">
+    </head></html>"""
+    assert discover(page, "http://h/news/") == ["http://h/atom.xml", "http://h/news/feed.json"]
+    assert discover(page, "/srv/site/index.html") == ["/srv/site/feed.json"]
+    assert discover(b"<html><body>no head</body></html>", "http://h/") == []

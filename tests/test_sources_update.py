@@ -212,12 +212,15 @@ def test_failing_page_is_retried_then_given_up(voice: Path, server: FeedServer) 
     assert status["failed"] == 1 and "HTTP 500" in status["error"]
 
 
-def test_first_run_takes_only_the_newest_three(voice: Path, server: FeedServer) -> None:
+def test_first_run_takes_only_the_newest_three(workdir: Path, server: FeedServer) -> None:
+    # the show's default voice is Piper's; the source names its own (the fake voice)
+    (workdir / "newsaudio.toml").write_text("jingles = false\n", encoding="utf-8")
     server.put("/rss.xml", rss(rss_items(6)))
-    run("follow", server.url("/rss.xml"))
+    assert run("follow", server.url("/rss.xml"), "--voice", "fake").exit_code == 0
     code, out, _ = update_json()
     assert code == 0
     assert sorted(e["title"] for e in out["episodes"]) == ["Story 3", "Story 4", "Story 5"]
+    assert {e["voice"] for e in out["episodes"]} == {"fake"}
     server.put("/rss.xml", rss(rss_items(7)))
     code, out, _ = update_json()
     assert [e["title"] for e in out["episodes"]] == ["Story 6"]
