@@ -244,3 +244,29 @@ def test_autodiscovery() -> None:
     assert discover(page, "http://h/news/") == ["http://h/atom.xml", "http://h/news/feed.json"]
     assert discover(page, "/srv/site/index.html") == ["/srv/site/feed.json"]
     assert discover(b"<html><body>no head</body></html>", "http://h/") == []
+
+
+def test_one_request_at_a_time_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from newsaudio.sources.fetch_http import polite, retry_after_s
+
+    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
+    events: list[tuple[str, str]] = []
+
+    def request(host: str, n: int) -> None:
+        with polite(f"http://{host}/feed/{n}"):
+            events.append(("in", host))
+            time.sleep(0.02)
+            events.append(("out", host))
+
+    threads = [threading.Thread(target=request, args=("same.invalid", n)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert events == [("in", "same.invalid"), ("out", "same.invalid")] * 4  # never overlapping
+    assert retry_after_s("120") == 120
+    assert retry_after_s("Wed, 02 Dec 2026 07:00:00 GMT", NOW) == 3600
+    assert retry_after_s("999999") == 24 * 3600 and retry_after_s("soon") is None

@@ -174,9 +174,9 @@ def remove_episode(show: Show, ref: str, now: datetime | None = None) -> Episode
         )
         if episode is None:
             raise InputError(ref, f"no episode with this guid in {show.out_dir} (newsaudio list)")
+        _tombstone(show, episode, now)  # first: if it fails, nothing was removed yet
         with catalog.transaction():
             catalog.remove(episode.guid)
-        _tombstone(show, episode, now)
         rebuild(show, catalog, now)
         _delete_files(show, episode.slug)
         return episode
