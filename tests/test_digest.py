@@ -552,3 +552,78 @@ def test_fit_keeps_whole_stories_and_measures_only_as_far_as_needed() -> None:
     assert fit(5, lambda i: 200_000, lambda k: 5_000, 0, 180_000) == 1  # first kept whole
     assert fit(3, lambda i: 1_000, lambda k: 1_000, 0, 180_000) == 3
     assert fit(1, story, lambda k: 0, 0, 1) == 1
+
+
+def test_transition_sting_is_loudness_matched_and_chapters_start_at_marks(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from newsaudio.audio import jingle
+    from newsaudio.audio.assemble import GAP_AFTER_STING_MS, TRANSITION_PAUSE_MS, assemble
+    from newsaudio.audio.master import measure_segment
+    from newsaudio.models import ChapterMark, Segment
+    from tests.test_assemble import sine, utt
+
+    rate = 44100
+    marks = [ChapterMark("Headlines"), ChapterMark("One", "https://x.example/1", None, True)]
+    pieces = [
+        (replace(utt("opening", 1200, "title"), chapter=marks[0]), sine(300, 2.0, 22050, amp=0.2)),
+        (utt("body a", 900), sine(340, 1.5, 22050, amp=0.2)),
+        (replace(utt("From X: One.", 1200, "heading", 1), chapter=marks[1]),
+         sine(380, 1.5, 22050, amp=0.2)),
+        (utt("body b", 900, block=2), sine(420, 1.5, 22050, amp=0.2)),
+    ]  # fmt: skip
+    programme = assemble(pieces, tmp_path / "p.pcm", sting=jingle.sting())
+    cues, chapters = programme.timeline.cues, programme.timeline.chapters
+    assert [(c.start_ms, c.title, c.url) for c in chapters] == [
+        (0, "Headlines", None),
+        (cues[2].start_ms, "One", "https://x.example/1"),
+    ]
+    pcm = np.fromfile(programme.pcm_path, dtype="<i2").reshape(-1, 1)
+
+    def lufs(start_ms: int, end_ms: int) -> float:
+        part = pcm[start_ms * rate // 1000 : end_ms * rate // 1000]
+        return measure_segment(Segment(np.ascontiguousarray(part), rate)).integrated_lufs
+
+    sting_ms = round(jingle.sting().duration_ms)
+    sting_end = cues[2].start_ms - GAP_AFTER_STING_MS
+    assert cues[2].start_ms - cues[1].end_ms >= 900 + sting_ms + GAP_AFTER_STING_MS - 60
+    assert abs(lufs(sting_end - sting_ms, sting_end) - lufs(cues[0].start_ms, cues[1].end_ms)) <= 1
+    silent = assemble(pieces, tmp_path / "q.pcm").timeline.cues  # no sting: a longer pause
+    assert silent[2].start_ms - silent[1].end_ms >= TRANSITION_PAUSE_MS - 60
+
+
+@pytest.mark.slow
+def test_real_piper_digest_of_added_articles_speaks_only_the_linking_lines(
+    workdir: Path,
+) -> None:
+    """With the default Piper voice, as real processes: two articles added, then digested."""
+    import os
+    import sys
+
+    paths = []
+    for i, (title, site, _) in enumerate(STORIES[:2]):
+        path = workdir / f"real{i}.md"
+        path.write_text(
+            f"---\ntitle: {title}\nsite: {site}\n---\n\n"
+            f"The report on story {i + 1} is short. It has two sentences.\n",
+            encoding="utf-8",
+        )
+        paths.append(str(path))
+    env = {**os.environ, "NEWSAUDIO_CACHE_DIR": str(workdir.parent / "cache")}
+
+    def newsaudio(*args: str) -> list[dict[str, Any]]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "newsaudio", *args, "--json"],
+            cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return [json.loads(line) for line in proc.stdout.splitlines()]
+
+    singles = newsaudio("add", *paths)
+    (record,) = newsaudio("digest", *paths)
+    assert record["synthesized"] == 3  # the opening and two attributions
+    assert record["cached"] == sum(s["utterances"] - 1 for s in singles)
+    assert [c["title"] for c in record["chapters"]] == ["Headlines", STORIES[0][0], STORIES[1][0]]
+    assert abs(record["loudness_lufs"] + 16) <= 1 and record["true_peak_dbtp"] <= -1
