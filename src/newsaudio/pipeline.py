@@ -680,15 +680,18 @@ def render_digest(
                 )
             return opening_len[k]
 
-        with_jingles = options.jingles
-        intro = assets.user_jingles.get("intro") or runtime.jingle("intro")
-        outro = assets.user_jingles.get("outro") or runtime.jingle("outro")
-        transition_ms = (
-            round(runtime.jingle("sting").duration_ms + GAP_AFTER_STING_MS / options.speed)
-            if with_jingles
-            else round(TRANSITION_PAUSE_MS / options.speed)
-        )
-        fixed_ms = 600 + (round(intro.duration_ms + outro.duration_ms) + 400 if with_jingles else 0)
+        speed = options.speed
+        if options.jingles:  # the jingles, their gaps and a sting before each story
+            intro = assets.user_jingles.get("intro") or runtime.jingle("intro")
+            outro = assets.user_jingles.get("outro") or runtime.jingle("outro")
+            fixed_ms = round(
+                intro.duration_ms + outro.duration_ms
+                + (GAP_AFTER_INTRO_MS + GAP_BEFORE_OUTRO_MS) / speed
+            )  # fmt: skip
+            transition_ms = round(runtime.jingle("sting").duration_ms + GAP_AFTER_STING_MS / speed)
+        else:
+            fixed_ms = round(GAP_BEFORE_OUTRO_MS / speed)
+            transition_ms = round(TRANSITION_PAUSE_MS / speed)
         budget_ms = round(max_minutes * 60_000)
         k = fit(len(articles), story_ms, opening_ms, fixed_ms, budget_ms)
         kept = list(articles[:k])
