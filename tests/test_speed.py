@@ -88,3 +88,15 @@ def test_digest_and_update_take_speed(workdir: Path, article_file: Path) -> None
     assert ratio == pytest.approx(2.0, rel=0.03)
     result = cli_runner().invoke(cli, ["update", "--speed", "9"])
     assert result.exit_code == 2 and "--speed" in result.stderr
+
+
+def test_voices_preview_speed(workdir: Path) -> None:
+    durations = []
+    for speed in ("1", "2"):
+        out = workdir / f"p{speed}.wav"
+        result = cli_runner().invoke(
+            cli, ["voices", "preview", "fake", "--speed", speed, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        durations.append(float(result.stdout.split("(")[1].split(" s")[0]))
+    assert durations[0] / durations[1] == pytest.approx(2.0, rel=0.05)

@@ -167,3 +167,10 @@ def test_en_gb_show_reads_with_the_installed_voice(
     code, out, err = _run("add", str(article_file), "--json", "--no-jingle")
     assert code == 0, err
     assert json.loads(out)["voice"] == NAME and "note:" not in caplog.text
+
+
+def test_names_that_are_not_file_names_are_refused(mirror: Mirror) -> None:
+    code, _, err = _run("voices", "remove", "../../etc/passwd")
+    assert code == 4 and "not an installed voice" in err
+    code, _, err = _run("voices", "install", mirror.url + "x/..%2F..%2Fevil.onnx")
+    assert code == 4 and len(err.strip().splitlines()) == 1

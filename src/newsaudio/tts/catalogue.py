@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ MAX_CATALOGUE_BYTES = 32 << 20
 MAX_MODEL_BYTES = 1 << 30
 TIMEOUT_S = 30.0
 BLOCK = 1 << 20
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+"""A voice name that is safe as a file name (``en_GB-alan-medium``)."""
 
 
 def data_dir() -> Path:
@@ -314,6 +317,8 @@ def install(source: str, url: str | None = None) -> Installed:
     nothing is left in the voices folder.
     """
     name, model_url, config_url, entry = _sources(source, url)
+    if not _NAME.fullmatch(name):
+        raise VoiceError(f"{source}: {name!r} is not a usable voice name (letters, digits, _ . -)")
     folder = installed_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -364,7 +369,7 @@ def remove(name: str) -> list[Path]:
     removed. Raises VoiceError if ``name`` is not a voice installed by :func:`install`."""
     folder = installed_dir()
     paths = [folder / f"{name}.toml", folder / f"{name}.onnx", folder / f"{name}.onnx.json"]
-    if "/" in name or name.startswith(".") or not any(p.exists() for p in paths):
+    if not _NAME.fullmatch(name) or not any(p.exists() for p in paths):
         raise VoiceError(f"{name!r} is not an installed voice (installed voices are in {folder})")
     removed = []
     for path in paths:  # the profile first: a half-removed voice is never listed

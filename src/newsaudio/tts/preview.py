@@ -26,12 +26,14 @@ def preview(
 
     The text is prepared like an article body (paragraphs at blank lines, sentences, speech
     normalization) and spoken chunk by chunk through ``cache`` (a private temporary one when
-    None), with the engine's concurrency; chunks are joined with the script's pauses.
+    None), with the engine's concurrency; chunks are trimmed to their sound and joined with
+    the script's pauses, as in an episode.
     Raises VoiceError for an unknown voice, InputError for empty text and SynthesisError
     when the engine fails.
     """
     import numpy as np
 
+    from newsaudio.audio.assemble import Trimmed, trim
     from newsaudio.models import Article, Block
     from newsaudio.text.prepare import Pauses, prepare
     from newsaudio.tts.speak import speak
@@ -51,16 +53,22 @@ def preview(
     with contextlib.ExitStack() as stack:
         if cache is None:
             cache = SegmentCache(Path(stack.enter_context(tempfile.TemporaryDirectory())))
-        parts: list[np.typing.NDArray[np.int16]] = []
+        spoken: list[tuple[Trimmed, int]] = []  # each chunk cut to its sound, and its pause
         rate_hz = 0
         for utterance, segment in speak(script, engine, cache):
             if rate_hz and segment.sample_rate_hz != rate_hz:
                 raise AudioError(f"voice {name!r}: chunks at different sample rates")
             rate_hz = segment.sample_rate_hz
-            pause = np.zeros((rate_hz * utterance.pause_after_ms // 1000, 1), dtype=np.int16)
-            parts += [segment.samples, pause]
-    if len(parts) > 1:
-        parts.pop()  # no pause after the last chunk
+            spoken.append((trim(segment.samples, rate_hz), utterance.pause_after_ms))
+    # as in assembly: from the end of one chunk's sound to the onset of the next, its pause
+    parts: list[np.typing.NDArray[np.int16]] = []
+    for i, (chunk, pause_ms) in enumerate(spoken):
+        parts.append(chunk.samples)
+        if i + 1 < len(spoken):
+            gap = rate_hz * pause_ms // 1000 - chunk.trailing - spoken[i + 1][0].onset
+            parts.append(np.zeros((max(0, gap), 1), dtype=np.int16))
+    if not parts:
+        return Segment(np.zeros((0, 1), dtype=np.int16), rate_hz or 22050)
     return Segment(np.concatenate(parts), rate_hz)
 
 
