@@ -44,6 +44,11 @@ TOLERANCE = 0.01
 
 MAX_TRIALS = 4
 
+FIRST_GUESS_EXPONENT = 1.6
+"""The first trial scale is ``base / speed ** 1.6``: on en_US-joe-medium the scales found were
+0.72 for 1.25 and 0.27 for 2.0 (plain ``base / speed`` gives 0.8 and 0.5), so the secant
+search starts close and usually needs two or three trials."""
+
 Measure = Callable[[Sequence[str], float], int]
 """``measure(sentences, length_scale)`` -> frames of sound spoken in all of them."""
 
@@ -92,7 +97,7 @@ def _solve(base_scale: float, speed: float, measure: Measure) -> float:
     lo, hi = sorted((base_scale / speed / 2.0, base_scale / speed * 2.0))
     lo, hi = (lo, min(hi, base_scale)) if speed > 1 else (max(lo, base_scale), hi)
     points = [(base_scale, float(base))]
-    scale = base_scale / speed
+    scale = min(hi, max(lo, base_scale / speed**FIRST_GUESS_EXPONENT))
     for _ in range(MAX_TRIALS):
         got = float(measure(sentences, scale))
         points.append((scale, got))
