@@ -263,3 +263,14 @@ def test_traceback_with_several_sources_shows_each_and_keeps_the_code(workdir: P
     assert result.stderr.count("Traceback (most recent call last)") == 2
     assert "newsaudio: error: gone-1.txt: no such file" in result.stderr
     assert "2 of 2 sources failed" in result.stderr
+
+
+def test_feed_source_refused_names_host_and_port() -> None:
+    """The news-source fetcher words network failures the same way (net.py)."""
+    from newsaudio.errors import SourceError
+    from newsaudio.sources.fetch_http import fetch_http
+
+    port = _free_port()
+    with pytest.raises(SourceError) as info:
+        fetch_http(f"http://127.0.0.1:{port}/feed.xml")
+    assert f"connection refused by 127.0.0.1:{port}" in str(info.value)

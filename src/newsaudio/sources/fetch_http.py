@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from newsaudio import __version__
 from newsaudio.errors import SourceError
 from newsaudio.loaders.url import FetchLimits
+from newsaudio.net import describe_request_error
 from newsaudio.sources.model import FeedResponse, Validators
 
 _LOG = logging.getLogger(__name__)
@@ -164,7 +165,8 @@ def fetch_http(
             except requests.exceptions.ReadTimeout:
                 raise SourceError(url, f"no answer within {limits.read_timeout_s:g} s") from None
             except requests.exceptions.RequestException as exc:
-                raise SourceError(url, f"cannot be fetched ({type(exc).__name__})") from None
+                reason = describe_request_error(exc, current)
+                raise SourceError(url, f"cannot be fetched: {reason}") from None
             with response:
                 status = response.status_code
                 if status in _REDIRECT:
@@ -205,7 +207,8 @@ def fetch_http(
                     body = _read_capped(response, url, limits, started)
                 except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
                         OSError) as exc:  # fmt: skip
-                    raise SourceError(url, f"download failed ({type(exc).__name__})") from None
+                    reason = describe_request_error(exc, current)
+                    raise SourceError(url, f"download failed: {reason}") from None
                 media_type = response.headers.get("Content-Type", "").split(";")[0]
                 _LOG.info("fetched %s (HTTP %d, %d bytes)", current, status, len(body))
                 return FeedResponse(
