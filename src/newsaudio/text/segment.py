@@ -26,6 +26,15 @@ from typing import Any
 
 NON_TERMINAL_ABBREVIATIONS = frozenset(
     [
+        "cllr",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
         "mr",
         "mrs",
         "ms",

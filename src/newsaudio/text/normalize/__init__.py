@@ -30,7 +30,8 @@ Order of work
 
    ``_prepare_symbols``
        Unicode minus/hyphens to ``-``, fraction slash to ``/``, ``#5`` -> ``number 5``,
-       ``~5`` -> ``about 5``.
+       ``~5`` -> ``about 5``; a character reference left in display text (``&amp;``, from
+       ``&amp;amp;`` decoded once) is read as its character (``and``).
    ``_expand_urls_and_emails``
        ``jane.doe@example.com`` -> ``jane dot doe at example dot com``; a URL or bare
        domain is read as its host without scheme, ``www.``, port or path:
@@ -42,49 +43,66 @@ Order of work
        is ``Saint`` before a capitalized word and ``Street`` otherwise; ``Dr.`` is
        ``Drive`` after a capitalized name unless a capitalized word follows; ``No.``
        and ``Nos.`` only expand before a number. An abbreviation's period that also ends
-       the utterance is kept once (``etc.`` at the end -> ``et cetera.``).
+       the utterance is kept once (``etc.`` at the end -> ``et cetera.``). ``Cllr.``/
+       ``Cllr`` -> ``Councillor``; weekdays ``Wed.`` -> ``Wednesday`` (``Sat.``/``Sun.``
+       only in a date context: "The Sun." is a newspaper).
    ``_expand_dotted_initialisms``
        ``U.S.`` -> ``U S``, ``J.K.`` -> ``J K``; a middle initial loses its period
        (``John F. Kennedy`` -> ``John F Kennedy``) so the engine does not end a sentence.
    ``_read_acronym_words``
        Acronyms of :data:`ACRONYM_WORDS` are read as words (``NATO`` -> ``Nato``,
-       ``COVID`` -> ``covid``).
+       ``COVID`` -> ``covid``, ``AEMET`` -> ``Aemet``): pronounceable acronyms are a list,
+       never a guess (``NOAA`` is spelled).
    ``_expand_world_wars``
        ``WWII``/``WW2`` -> ``World War Two``.
    ``_expand_dates``
        ``Jan 20``/``January 20`` -> ``January twentieth``; ``4 March`` -> ``the fourth of
        March`` (no second "the" after "the"); ``2022-01-20`` -> ``January twentieth,
-       2022``; day ranges ``March 4-6`` -> ``March fourth to sixth``. Years are read by
-       the number rule.
+       2022``; day ranges ``March 4-6`` -> ``March fourth to sixth``; ``Oct 2022`` ->
+       ``October 2022``; ``30/06/2026`` -> ``the thirtieth of June 2026`` (day first, as
+       in Britain and most of the world; ``06/30/2026``, where the second number cannot
+       be a month, is American: ``June thirtieth, 2026``). Years are read by the number
+       rule.
    ``_expand_digit_groups``
        Telephone numbers and other dash-grouped codes read digit by digit, groups
        separated by commas: ``555-0123`` -> ``five five five, zero one two three``,
        ``+1 202 555 0147`` -> ``plus one, two zero two, five five five, zero one four
-       seven``.
+       seven``, ``0300 123 4567`` -> ``zero three zero zero, one two three, ...``.
    ``_expand_ranges``
        A dash between two numbers means "to": ``9-5``/``9–5`` -> ``9 to 5``,
        ``2019-2021`` -> ``2019 to 2021`` (the numbers are read later); two equal numbers
-       are just repeated (``50-50`` -> ``50 50``).
+       are just repeated (``50-50`` -> ``50 50``). Scores read the same way: ``2-1`` ->
+       ``two to one``, ``0-0`` -> ``zero zero`` (our one choice for a goalless score:
+       "nil nil" is British only, "zero zero" is understood everywhere).
    ``_expand_times``
        ``08:30`` -> ``eight thirty``, ``10:05`` -> ``ten oh five``, ``12:00`` ->
        ``twelve o'clock``, ``18:00`` -> ``eighteen hundred``, ``9 a.m.``/``9am`` ->
        ``nine A-M``, ``9:30 p.m.`` -> ``nine thirty P M``, ``9.30am`` -> ``nine thirty
-       A-M``; a one-digit ratio or score ``3:1`` -> ``3 to 1``.
+       A-M``, ``7:30am`` -> ``seven thirty A-M``; one clock per utterance: with a 24-hour
+       time every full hour is "hundred" (``12:00 and 17:00`` -> ``twelve hundred and
+       seventeen hundred``); a one-digit ratio or score ``3:1`` -> ``3 to 1``.
+   ``_expand_dimensions``
+       ``4x4`` -> ``4 by 4``, ``1920×1080`` (glued; ``5 × 3`` is "times"); subsections
+       ``3(a)`` -> ``3 A``.
    ``_split_letters_from_digits``
        ``COVID-19`` -> ``COVID 19``, ``F-35`` -> ``F 35``, ``G7`` -> ``G 7`` (a lone
        capital ``A`` keeps a hyphen, ``A380`` -> ``A-380``, see :func:`spell_letters`).
    ``_expand_currency``
        ``$10`` -> ``ten dollars``, ``$1`` -> ``one dollar``, ``$1.50`` -> ``one dollar
        and fifty cents``, ``$1.2bn``/``$1.2 billion`` -> ``one point two billion
-       dollars``, ``£40m`` -> ``forty million pounds``, ``$5k``, ``€3``, ``¥``, ``₹``...
+       dollars``, ``£40m`` -> ``forty million pounds``, ``$5k``, ``€3``, ``¥``, ``₹``...;
+       pence ``50p`` -> ``fifty pence``, ``412.5p``, ``1p`` -> ``one penny``.
    ``_expand_percentages``
        ``45%`` -> ``forty-five percent``, ``-3.5%`` -> ``minus three point five percent``.
    ``_expand_units``
        A unit of :data:`UNITS` right after a number (``5 km`` -> ``five kilometers``,
        ``1 km`` -> ``one kilometer``, ``-4°C`` -> ``minus four degrees Celsius``, ``30
-       mph``, ``km/h``, ``kWh``...). ``m`` is meters, and only after a number. A ``C``
+       mph``, ``km/h``, ``kWh``...). ``m`` is meters, and only after a number, except
+       an ``m`` glued to a number before a word that does not measure: ``1.5m people``
+       -> ``1.5 million people`` (``2m tall``, ``100m sprint`` stay meters). A ``C``
        or ``F`` glued to a number is a temperature (``40C``); ``5 mg/day`` -> ``five
-       milligrams per day`` (money too: ``$3.50/gallon``).
+       milligrams per day`` (money too: ``$3.50/gallon``); a unit after the slash is
+       named: ``$1,800/oz`` -> ``... dollars per ounce``.
    ``_expand_ordinals_and_plurals``
        ``48th`` -> ``forty-eighth``; ``1990s`` -> ``nineteen nineties``, ``'90s`` ->
        ``nineties``, ``747s`` -> ``seven hundred forty-sevens``.
@@ -173,6 +191,7 @@ from newsaudio.text.normalize.numbers import (
     ROMAN_CARDINAL_WORDS,
     VULGAR_FRACTIONS,
     _expand_digit_groups,
+    _expand_dimensions,
     _expand_fractions,
     _expand_numbers,
     _expand_ordinals_and_plurals,
@@ -216,6 +235,7 @@ ENGLISH_RULES: tuple[Callable[[str], str], ...] = (
     _expand_digit_groups,
     _expand_ranges,
     _expand_times,
+    _expand_dimensions,
     _split_letters_from_digits,
     _expand_currency,
     _expand_percentages,
@@ -240,6 +260,7 @@ _NUMBER_RULES = frozenset(
         _expand_digit_groups,
         _expand_ranges,
         _expand_times,
+        _expand_dimensions,
         _split_letters_from_digits,
         _expand_currency,
         _expand_percentages,

@@ -26,6 +26,7 @@ ABBREVIATIONS: dict[str, str] = {
     "Dr.": "Doctor",
     "Prof.": "Professor",
     "Sen.": "Senator",
+    "Cllr.": "Councillor",
     "Rep.": "Representative",
     "Gov.": "Governor",
     "Pres.": "President",
@@ -94,7 +95,20 @@ ABBREVIATIONS: dict[str, str] = {
     "Oct.": "October",
     "Nov.": "November",
     "Dec.": "December",
+    # weekdays ("Sat." and "Sun." only in a date context: _WEEKEND_ABBREVIATIONS)
+    "Mon.": "Monday",
+    "Tue.": "Tuesday",
+    "Tues.": "Tuesday",
+    "Wed.": "Wednesday",
+    "Thu.": "Thursday",
+    "Thur.": "Thursday",
+    "Thurs.": "Thursday",
+    "Fri.": "Friday",
 }
+
+#: Weekday abbreviations that are also words ("The Sun."): expanded only in a date context,
+#: after "on", "from", "next"... or before a date ("Sat. 4 May").
+_WEEKEND_ABBREVIATIONS: dict[str, str] = {"Sat.": "Saturday", "Sun.": "Sunday"}
 
 #: British-style titles without a period, expanded only before a capitalized word.
 TITLES_WITHOUT_PERIOD: dict[str, str] = {
@@ -104,6 +118,7 @@ TITLES_WITHOUT_PERIOD: dict[str, str] = {
     "Dr": "Doctor",
     "St": "Saint",
     "Prof": "Professor",
+    "Cllr": "Councillor",
 }
 
 #: All-capital acronyms read as words, and how to write them so the engine does.
@@ -130,6 +145,29 @@ ACRONYM_WORDS: dict[str, str] = {
     "INTERPOL": "Interpol",
     "SWAT": "Swat",
     "SCOTUS": "Scotus",
+    # pronounceable acronyms read as words (a list, not a guess: "AEMET" is a word, "NOAA" is not)
+    "AEMET": "Aemet",
+    "OFCOM": "Ofcom",
+    "OFGEM": "Ofgem",
+    "OFSTED": "Ofsted",
+    "OFWAT": "Ofwat",
+    "DEFRA": "Defra",
+    "UCAS": "Ucas",
+    "FRONTEX": "Frontex",
+    "EUROPOL": "Europol",
+    "ECOWAS": "Ecowas",
+    "UNRWA": "Unrwa",
+    "MERCOSUR": "Mercosur",
+    "NIMBY": "nimby",
+    "LIDAR": "lidar",
+    "RADAR": "radar",
+    "LASER": "laser",
+    "SONAR": "sonar",
+    "PIN": "pin",
+    "ASBO": "Asbo",
+    "BAFTA": "Bafta",
+    "FTSE": "Footsie",
+    "IKEA": "Ikea",
 }
 
 #: All-capital words left exactly as written (ambiguous or read well as they are).
@@ -162,6 +200,18 @@ _DETERMINERS = frozenset(
 )
 
 
+_DAY_BEFORE = frozenset(
+    {"on", "from", "until", "till", "to", "by", "next", "last", "this", "every"}
+)
+_DATE_AFTER = re.compile(r",|\s+(?:[0-9]|the\b|[A-Z][a-z]{2,8}\.? [0-9])")
+
+
+def _in_date_context(text: str, start: int, end: int) -> bool:
+    """True when a weekday abbreviation reads as a day: after "on", "from", "next"... or
+    before a date ("Sat. 4 May", "Sun., March 3")."""
+    return _prev_word(text, start).lower() in _DAY_BEFORE or bool(_DATE_AFTER.match(text, end))
+
+
 def _say_abbreviation(match: re.Match[str]) -> str:
     """Return the expansion of one abbreviation, with context rules for St./Dr./No."""
     found = match.group(0)
@@ -188,9 +238,23 @@ def _say_abbreviation(match: re.Match[str]) -> str:
     return words
 
 
+_WEEKEND_RE = re.compile(r"(?<![\w.])(Sat\.|Sun\.)(?!\w)")
+
+
+def _say_weekend_day(match: re.Match[str]) -> str:
+    """Return 'Saturday'/'Sunday' for 'Sat.'/'Sun.' in a date context, else the text."""
+    text, start, end = match.string, match.start(), match.end()
+    if not _in_date_context(text, start, end):
+        return match.group(0)
+    words = _WEEKEND_ABBREVIATIONS[match.group(1)]
+    return words + "." if _at_end(text, end) else words
+
+
 def _expand_abbreviations(text: str) -> str:
     """Expand whole-token abbreviations (Dr. -> Doctor, etc. -> et cetera, Mr Smith)."""
     text = _ABBREVIATION_RE.sub(_say_abbreviation, text)
+    if "Sat." in text or "Sun." in text:
+        text = _WEEKEND_RE.sub(_say_weekend_day, text)
     return _TITLE_RE.sub(lambda m: TITLES_WITHOUT_PERIOD[m.group(1)], text)
 
 

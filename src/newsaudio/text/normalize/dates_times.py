@@ -77,28 +77,53 @@ def _say_iso_date(match: re.Match[str]) -> str:
     return f"{_MONTHS[month - 1]} {_ordinal(day)}, {year}"
 
 
+_SLASH_DATE_RE = re.compile(
+    r"(?<![\w/.,-])(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<year>[0-9]{4})(?![\w/]|[.,][0-9])"
+)
+_MONTH_YEAR_RE = re.compile(
+    rf"\b(?P<month>{_MONTH_ALT})\.? (?P<year>[0-9]{{4}})(?![\w:]|[.,][0-9])"
+)
+
+
+def _say_slash_date(match: re.Match[str]) -> str:
+    """Return a numeric date read aloud: '30/06/2026' -> 'the thirtieth of June 2026'
+    (day first, British and international), '06/30/2026' -> 'June thirtieth, 2026' (month
+    first, American: the second number cannot be a month). Both numbers 12 or less: day
+    first. The year is read by the number rule."""
+    a, b, year = int(match["a"]), int(match["b"]), match["year"]
+    if 1 <= b <= 12 and 1 <= a <= 31:
+        return f"the {_ordinal(a)} of {_MONTHS[b - 1]} {year}"
+    if 1 <= a <= 12 and 13 <= b <= 31:
+        return f"{_MONTHS[a - 1]} {_ordinal(b)}, {year}"
+    return match.group(0)
+
+
 def _expand_dates(text: str) -> str:
-    """Read dates: 'Jan 20' -> 'January twentieth', '4 March' -> 'the fourth of March'."""
+    """Read dates: 'Jan 20', '4 March', '2022-01-20', '30/06/2026', 'Oct 2022'."""
     text = _ISO_DATE_RE.sub(_say_iso_date, text)
+    if "/" in text:
+        text = _SLASH_DATE_RE.sub(_say_slash_date, text)
     text = _MONTH_DAY_RE.sub(_say_month_day, text)
-    return _DAY_MONTH_RE.sub(_say_day_month, text)
+    text = _DAY_MONTH_RE.sub(_say_day_month, text)
+    return _MONTH_YEAR_RE.sub(lambda m: f"{_MONTH_BY_NAME[m['month']]} {m['year']}", text)
 
 
 _AMPM = r"(?P<ampm>[aApP]\.?[mM]\.?)(?![\w])"
 _CLOCK_RE = re.compile(
     r"(?<![\w:.,])(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
-    rf"(?![\w:]|[.,][0-9])(?:\s?{_AMPM})?"
+    rf"(?!(?![aApP]\.?[mM](?![\w]))[\w:]|[.,][0-9])(?:\s?{_AMPM})?"
 )
 _HOUR_RE = re.compile(rf"(?<![\w:.,])(?P<h>[0-9]{{1,2}})(?:\.(?P<m>[0-9]{{2}}))?\s?{_AMPM}")
 _RATIO_RE = re.compile(r"(?<![\w:.,])([0-9]+):([0-9])(?![\w:]|[.,][0-9])")
 
 
-def _say_time(hour: int, minute: int, ampm: str | None) -> str:
-    """Return a time of day read aloud: (8, 30) -> 'eight thirty'."""
+def _say_time(hour: int, minute: int, ampm: str | None, *, clock24: bool = False) -> str:
+    """Return a time of day read aloud: (8, 30) -> 'eight thirty'; a full hour is "o'clock"
+    on a 12-hour clock and "hundred" on a 24-hour one (``clock24``, or an hour past 12)."""
     spoken = _cardinal(hour)
     if minute == 0:
         if ampm is None:
-            spoken += " o'clock" if 1 <= hour <= 12 else " hundred"
+            spoken += " o'clock" if 1 <= hour <= 12 and not clock24 else " hundred"
     elif minute < 10:
         spoken += f" oh {_cardinal(minute)}"
     else:
@@ -115,12 +140,12 @@ def _keep_final_period(match: re.Match[str], spoken: str) -> str:
     return spoken
 
 
-def _say_clock(match: re.Match[str]) -> str:
+def _say_clock(match: re.Match[str], *, clock24: bool = False) -> str:
     """Return an hh:mm[:ss] [am|pm] time read aloud."""
     hour, minute = int(match["h"]), int(match["m"])
     if hour > 24 or minute > 59 or (match["ampm"] and not 1 <= hour <= 12):
         return match.group(0)
-    spoken = _say_time(hour, minute, match["ampm"])
+    spoken = _say_time(hour, minute, match["ampm"], clock24=clock24)
     if match["s"] is not None and int(match["s"]) <= 59:
         spoken += f" and {_cardinal(int(match['s']))} seconds"
     return _keep_final_period(match, spoken)
@@ -134,8 +159,18 @@ def _say_hour(match: re.Match[str]) -> str:
     return _keep_final_period(match, _say_time(hour, minute, match["ampm"]))
 
 
+def _is_clock24(match: re.Match[str]) -> bool:
+    """True for a time only a 24-hour clock shows: hour 0 or past 12, no am/pm."""
+    hour = int(match["h"])
+    return match["ampm"] is None and (hour == 0 or 12 < hour <= 24) and int(match["m"]) <= 59
+
+
 def _expand_times(text: str) -> str:
-    """Read clock times (08:30, 9 a.m., 9.30pm) and one-digit ratios (3:1 -> 3 to 1)."""
-    text = _CLOCK_RE.sub(_say_clock, text)
+    """Read clock times (08:30, 7:30am, 9.30pm, 12:00 and 17:00) and ratios (3:1 -> 3 to 1)."""
+    # Times in one utterance are read on one clock: with any 24-hour time ("17:00") every
+    # full hour is "hundred" ("12:00 and 17:00" -> "twelve hundred and seventeen hundred").
+    if ":" in text:
+        clock24 = any(_is_clock24(m) for m in _CLOCK_RE.finditer(text))
+        text = _CLOCK_RE.sub(lambda m: _say_clock(m, clock24=clock24), text)
     text = _HOUR_RE.sub(_say_hour, text)
     return _RATIO_RE.sub(r"\1 to \2", text)

@@ -99,7 +99,7 @@ def _say_currency(match: re.Match[str]) -> str:
     one, many, minor_one, minor_many = _CURRENCIES[match["cur"]]
     number = match["num"]
     sign = "minus " if match["sign"] else ""
-    per = f" per {match['per']}" if match["per"] else ""  # "$3.50/gallon"
+    per = f" per {_per_unit(match['per'])}" if match["per"] else ""  # "$3.50/gallon", "/oz"
     scale = match["word"] or match["abbr"]
     if scale:
         return f"{sign}{_quantity(number)} {_SCALE_WORDS[scale]} {many}{per}"
@@ -115,9 +115,24 @@ def _say_currency(match: re.Match[str]) -> str:
     return f"{sign}{_quantity(number)} {one if number == '1' else many}{per}"
 
 
+def _per_unit(word: str) -> str:
+    """The unit after a slash in words: 'oz' -> 'ounce', 'kg' -> 'kilogram', 'day' -> 'day'."""
+    return UNITS[word][0] if word in UNITS else word
+
+
+_PENCE_RE = re.compile(rf"(?<![\w.,£$€])(?P<num>{_NUM})p(?![\w])")
+
+
+def _say_pence(match: re.Match[str]) -> str:
+    """Return pence read aloud: '50p' -> 'fifty pence', '1p' -> 'one penny'."""
+    number = match["num"]
+    return f"{_quantity(number)} {'penny' if number == '1' else 'pence'}"
+
+
 def _expand_currency(text: str) -> str:
-    """Read money: $10 -> ten dollars, £40m -> forty million pounds, $1.50, €3."""
-    return _CURRENCY_RE.sub(_say_currency, text)
+    """Read money: $10 -> ten dollars, £40m -> forty million pounds, $1.50, €3, 50p, 412.5p."""
+    text = _CURRENCY_RE.sub(_say_currency, text)
+    return _PENCE_RE.sub(_say_pence, text)
 
 
 _SIGN = r"(?P<sign>(?<![\w)\].,:/])[-+±])?"
@@ -151,11 +166,21 @@ def _say_unit(match: re.Match[str]) -> str:
     scale = match.groupdict().get("scale")
     amount = _quantity(number) + (f" {scale}" if scale else "")
     unit = one if number == "1" and not scale else many
-    per = f" per {match['per']}" if match.groupdict().get("per") else ""  # "5 mg/day"
+    per = f" per {_per_unit(match['per'])}" if match.groupdict().get("per") else ""  # "5 mg/day"
     return f"{_SIGN_WORDS[match['sign']]}{amount} {unit}{per}"
 
 
+# "1.5m people": an "m" glued to a number is million before a word, except one that
+# measures (tall, long, high...) or a sport's distance (sprint, freestyle...).
+_MILLION_M_RE = re.compile(
+    rf"(?<![\w.,/])(?P<num>{_NUM})m(?= (?!(?:tall|long|high|deep|wide|away|above|below|down|up"
+    r"|under|across|in|of|from|to|sprint|race|dash|freestyle|backstroke|breaststroke|butterfly"
+    r"|medley|hurdles|relay|final|heat|metres?|meters?|squared|square|cubed)\b)[a-z])"
+)
+
+
 def _expand_units(text: str) -> str:
-    """Read units after numbers: 5 km -> five kilometers, -4°C -> minus four degrees Celsius."""
+    """Read units after numbers: 5 km, -4°C, 2m tall; '1.5m people' is a million."""
+    text = _MILLION_M_RE.sub(lambda m: f"{m['num']} million", text)
     text = _UNIT_RE.sub(_say_unit, text)
     return _GLUED_TEMPERATURE_RE.sub(_say_unit, text)

@@ -134,6 +134,8 @@ def _expand_roman_numerals(text: str) -> str:
 
 
 _PHONE_RES = (
+    # British and other trunk-prefix numbers: 0300 123 4567, 020 7946 0958, 07700 900123
+    re.compile(r"(?<![\w.,+/-])0[0-9]{2,4}(?: [0-9]{3,4}){1,2}(?![\w]|[.,][0-9])"),
     # international: +1 202 555 0147, +44 (20) 7946-0958
     re.compile(r"(?<![\w+])\+[0-9]{1,3}(?:[ .-]\(?[0-9]{1,5}\)?|\s?\([0-9]{1,5}\)){2,6}(?![\w])"),
     # North American: (202) 555-0147, 1-800-555-0199, 202 555 0147
@@ -178,6 +180,19 @@ def _expand_ranges(text: str) -> str:
         lambda m: f"{m['a']} {m['b']}" if m["a"] == m["b"] else f"{m['a']} to {m['b']}",
         text,
     )
+
+
+_DIMENSIONS_RE = re.compile(r"(?<![\w.,])([0-9]+(?:\.[0-9]+)?)[x×]([0-9]+(?:\.[0-9]+)?)(?![\w])")
+_SUBSECTION_RE = re.compile(r"(?<![\w.,])([0-9]+)\(([a-z]|[ivx]{1,4})\)")
+
+
+def _expand_dimensions(text: str) -> str:
+    """Read '4x4' and '1920×1080' as 'four by four', and subsections '3(a)' as '3 A'."""
+    if "x" in text or "×" in text:
+        text = _DIMENSIONS_RE.sub(r"\1 by \2", text)
+    if "(" in text:
+        text = _SUBSECTION_RE.sub(lambda m: f"{m[1]} {m[2].upper()}", text)
+    return text
 
 
 _LETTER_DIGIT_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)-?(?=[0-9])")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from newsaudio.text.normalize._common import (
@@ -20,8 +21,15 @@ _PREPARE_RE = re.compile(r"[\u2212\u2010\u2011\u2012\ufe63\uff0d]|\u2044|#(?=[0-
 _PREPARE_MAP = {"\u2044": "/", "#": "number ", "~": "about "}
 
 
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def _prepare_symbols(text: str) -> str:
-    """Map Unicode minus/hyphens to '-', fraction slash to '/', '#5'/'~5' to words."""
+    """Map Unicode minus/hyphens to '-', fraction slash to '/', '#5'/'~5', '&amp;' to words."""
+    # a character reference left in the display text ('&amp;' from '&amp;amp;', decoded once
+    # for display) is read as its character
+    if "&" in text:
+        text = _ENTITY_RE.sub(lambda m: html.unescape(m.group(0)), text)
     return _PREPARE_RE.sub(lambda m: _PREPARE_MAP.get(m.group(0), "-"), text)
 
 
