@@ -224,14 +224,16 @@ def load_article(source: str, *, force: bool = False) -> Article:
     """Load and clean ``source``.
 
     Raises InputError if the page is a login wall or paywall (unless ``force``), or if
-    nothing speakable is left but a headline (a lone line that ends like a sentence is a
-    one-sentence article, and is read).
+    the source holds nothing but a headline (a lone line that ends like a sentence is a
+    one-sentence article, and is read; a body that cleaning empties leaves the headline read).
     """
     article = load(source)
     if article.wall and not force:
         raise InputError(
             article.source, f"{article.wall}; not read (use --force to read it anyway)"
         )
+    if article.title and not article.blocks and not _ENDS_LIKE_A_SENTENCE.search(article.title):
+        raise InputError(article.source, "has no article text to read, only a headline")
     article = clean_article(article)
     if not article.title and not article.blocks:
         raise InputError(article.source, "has no words to read after removing boilerplate")
@@ -240,8 +242,6 @@ def load_article(source: str, *, force: bool = False) -> Article:
         article = Article(
             **{**article.__dict__, "title": first.text[:120], "blocks": article.blocks[1:]}
         )
-    if not article.blocks and not _ENDS_LIKE_A_SENTENCE.search(article.title):
-        raise InputError(article.source, "has no article text to read, only a headline")
     return article
 
 

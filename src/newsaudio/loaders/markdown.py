@@ -23,7 +23,13 @@ import re
 from typing import Any
 
 from newsaudio.errors import InputError
-from newsaudio.loaders._blocks import language_tag, parse_datetime, protect_ampersands, split_title
+from newsaudio.loaders._blocks import (
+    detect_language,
+    language_tag,
+    parse_datetime,
+    protect_ampersands,
+    split_title,
+)
 from newsaudio.models import Article, Block
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\n(.*?)\n\1[ \t]*(\n|\Z)", re.S)
@@ -163,8 +169,10 @@ class MarkdownLoader:
         """Parse Markdown ``text`` into an Article. Raises InputError if it has no words."""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         fields, body = parse_front_matter(text)
-        language = language_tag(fields.get("lang") or fields.get("language")) or "en"
         blocks = _blocks(body)
+        language = language_tag(fields.get("lang") or fields.get("language")) or (
+            detect_language("\n".join(b.text for b in blocks)) or "en"
+        )
         title, blocks = split_title(fields.get("title"), blocks, language)
         if not title and not blocks:
             raise InputError(source, "has no words to read")
