@@ -83,7 +83,7 @@ def test_duplicate_guids_and_long_description(tmp_path: Path) -> None:
 
 
 def test_local_feed_lengths_compared_with_files(workdir: Path) -> None:
-    show = Show(out_dir=workdir / "out")
+    show = Show(out_dir=workdir / "out", base_url="https://pod.example.org/")
     results = make_episodes(workdir, show, ["One", "Two"])
     feed = show.out_dir / "feed.xml"
     report = check_target(str(feed))
@@ -129,7 +129,8 @@ def test_feed_url_checks_head_and_ranges(workdir: Path) -> None:
             cli, ["feed", "--out", str(show.out_dir), "check", url + "feed.xml"]
         )
         assert result.exit_code == 0, result.stdout + result.stderr
-        assert "1 episode, 0 errors, 0 warnings" in result.stdout
+        assert "1 episode, 0 errors" in result.stdout
+        assert "points at 127.0.0.1: only this computer can reach it" in result.stdout
     with plain_server(show.out_dir) as port:
         url = f"http://127.0.0.1:{port}/"
         cli_runner().invoke(cli, ["feed", "--out", str(show.out_dir), "--base-url", url])

@@ -7,9 +7,15 @@ Precedence, lowest first: the defaults of :class:`Show`, the settings file ``new
 :class:`~newsaudio.errors.ConfigError` naming the file (or variable) and the key. Unknown keys
 in the file are logged as warnings and otherwise ignored.
 
-The file is one flat TOML table; keys are the field names of :class:`Show` (see
-:data:`SETTINGS`). Relative paths in the file (``out_dir``, ``cover_image``) are relative to
-the file's folder; relative paths from flags and variables are relative to the current folder.
+The file's top-level keys are the field names of :class:`Show` (see :data:`SETTINGS`); two
+tables group the rest: ``[publish]`` (``to``: the publish target URL, ``base_url``: its public
+URL, which then is the show's base URL) and ``[retention]`` (``keep_last``, ``keep_days``).
+Relative paths in the file (``out_dir``, ``cover_image``, a folder ``to``) are relative to the
+file's folder; relative paths from flags and variables are relative to the current folder.
+
+The base URL, once given with ``--base-url`` to a command that writes the feed, is remembered
+(:func:`remember_base_url`: written into the settings file in use, else into the show's state
+``.newsaudio/settings.json``, read below the file), so a later command never reverts it.
 """
 
 from __future__ import annotations
@@ -146,7 +152,11 @@ class Show:
     ``cover_image`` is the user's artwork (JPEG/PNG, square, 1400-3000 px) or None to draw
     one. ``voice``, ``jingles``, ``loudness_lufs`` (integrated, LUFS) and ``bitrate_kbps``
     are the defaults of ``newsaudio add``. ``keep`` (> 0) keeps only the newest ``keep``
-    episodes; older ones are removed when the feed is rebuilt (None or 0 keeps all).
+    episodes and ``keep_days`` (> 0) only those first published in the last ``keep_days``
+    days; older ones are removed when the feed is rebuilt (None or 0 keeps all).
+    ``publish_to`` is the publish target URL (``s3://``, ``sftp://``, ``file://`` or a folder).
+    A ``private`` show is published under ``<base_url><token>/`` (``token``: 128-bit, hex),
+    with feed and page asking directories and search engines not to list it.
     """
 
     out_dir: Path
@@ -171,6 +181,10 @@ class Show:
     keep: int | None = None
     speed: float = 1.0
     voices_url: str | None = None
+    keep_days: int | None = None
+    private: bool = False
+    publish_to: str | None = None
+    token: str | None = None  # a private show's path token (state, not a setting)
 
     def __post_init__(self) -> None:
         try:
@@ -195,14 +209,19 @@ class Show:
         return self.out_dir / "episodes"
 
     @property
+    def public_url(self) -> str:
+        """The URL of the published show folder: ``base_url``, plus ``<token>/`` if private."""
+        return self.base_url + (f"{self.token}/" if self.token else "")
+
+    @property
     def feed_url(self) -> str:
         """Absolute URL of feed.xml."""
-        return self.base_url + "feed.xml"
+        return self.public_url + "feed.xml"
 
     @property
     def cover_url(self) -> str:
         """Absolute URL of the show's cover image."""
-        return self.base_url + "cover.jpg"
+        return self.public_url + "cover.jpg"
 
     @property
     def podcast_guid(self) -> str:
@@ -213,7 +232,7 @@ class Show:
 
     def episode_url(self, file_name: str) -> str:
         """Absolute URL of a file in ``episodes/``, percent-encoded per RFC 3986 (ASCII)."""
-        return f"{self.base_url}episodes/{quote(file_name, safe='-._~')}"
+        return f"{self.public_url}episodes/{quote(file_name, safe='-._~')}"
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -241,10 +260,22 @@ SETTINGS: dict[str, str] = {
     "keep": "Keep only the newest N episodes (0 keeps all)",
     "speed": "Speaking speed, 0.5-2.0 (1.25 = 25 % faster; pauses too, jingles not)",
     "voices_url": "Piper voice catalogue: base URL or folder of voices.json (empty: official)",
+    "keep_days": "Keep only episodes of the last D days (0 keeps all)",
+    "private": "Private feed under an unguessable path (true/false)",
+    "publish_to": "Publish target (s3://bucket/prefix, sftp://user@host/path, a folder; "
+    "empty for none)",
 }
 """Every key of ``newsaudio.toml``, with its help text (the order ``init`` asks in)."""
 
-_OPTIONAL_STR = {"subcategory", "copyright", "voice", "voices_url"}
+TABLES: dict[tuple[str, str], str] = {
+    ("publish", "to"): "publish_to",
+    ("publish", "base_url"): "base_url",
+    ("retention", "keep_last"): "keep",
+    ("retention", "keep_days"): "keep_days",
+}
+"""``[table] key`` of ``newsaudio.toml`` -> the setting it holds."""
+
+_OPTIONAL_STR = {"subcategory", "copyright", "voice", "voices_url", "publish_to"}
 _PATHS = {"out_dir", "cover_image"}
 
 
@@ -268,13 +299,13 @@ def _coerce(key: str, value: Any, where: str, base: Path) -> Any:
     """``value`` (from TOML or an environment string) as the type of field ``key``."""
     from_env = isinstance(value, str) and where.startswith(ENV_PREFIX)
     try:
-        if key in ("explicit", "jingles"):
+        if key in ("explicit", "jingles", "private"):
             return parse_explicit(value, where)
-        if key in ("bitrate_kbps", "keep"):
+        if key in ("bitrate_kbps", "keep", "keep_days"):
             if isinstance(value, bool) or not isinstance(value, int | str):
                 raise ValueError
             number = int(value)
-            return (number or None) if key == "keep" else number
+            return number if key == "bitrate_kbps" else (number or None)
         if key in ("loudness_lufs", "speed"):
             if isinstance(value, bool) or not isinstance(value, int | float | str):
                 raise ValueError
@@ -288,11 +319,15 @@ def _coerce(key: str, value: Any, where: str, base: Path) -> Any:
             return path if path.is_absolute() or from_env else base / path
         if key in _OPTIONAL_STR and not value.strip():
             return None
+        if key == "publish_to" and "://" not in value and not from_env:
+            path = Path(value).expanduser()
+            return str(path if path.is_absolute() else base / path)
         return value
     except ValueError:
         kind = {
             "bitrate_kbps": "an integer",
             "keep": "an integer",
+            "keep_days": "an integer",
             "loudness_lufs": "a number",
             "speed": "a number",
         }.get(key, "a string")
@@ -321,11 +356,21 @@ def read_config(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
     out: dict[str, Any] = {}
+    tables = {table for table, _ in TABLES}
+    # TOML puts top-level keys before tables, so a [table] value wins over a flat key
     for key, value in data.items():
         if key == "cluster" and isinstance(value, dict):
             continue  # [cluster] address: read by cluster_setting()
         if key == "digest" and isinstance(value, dict):
             continue  # [digest]: read by newsaudio.digest.read_digest_config()
+        if key in tables and isinstance(value, dict):
+            for sub, sub_value in value.items():
+                setting = TABLES.get((key, sub))
+                if setting is None:
+                    _LOG.warning("%s: unknown setting [%s] %r ignored", path, key, sub)
+                    continue
+                out[setting] = _coerce(setting, sub_value, f"{path}: [{key}] {sub}", path.parent)
+            continue
         if key not in SETTINGS:
             _LOG.warning(
                 "%s: unknown setting %r ignored (known: %s)", path, key, ", ".join(SETTINGS)
@@ -384,11 +429,16 @@ def load_show(
     path = find_config(config, cwd) if use_file else None
     values: dict[str, Any] = {"out_dir": Path("output")}
     origin = {key: "default" for key in SETTINGS}
+    file_values = read_config(path) if path is not None else {}
+    env_values = env_settings(os.environ if env is None else env)
+    out_dir = (overrides or {}).get("out_dir") or env_values.get("out_dir")
+    out_dir = out_dir or file_values.get("out_dir") or values["out_dir"]
+    remembered = _state_settings(Path(out_dir) / STATE_DIR) if use_file else {}
+    values.update(remembered)
+    origin.update({key: f"{Path(out_dir) / STATE_DIR / STATE_SETTINGS}" for key in remembered})
     if path is not None:
-        file_values = read_config(path)
         values.update(file_values)
         origin.update({key: str(path) for key in file_values})
-    env_values = env_settings(os.environ if env is None else env)
     values.update(env_values)
     origin.update({key: ENV_PREFIX + key.upper() for key in env_values})
     for key, value in (overrides or {}).items():
@@ -408,7 +458,97 @@ def load_show(
             raise
         option = "--" + flag.group(1).replace("_", "-")
         raise UsageError(f"{option}: {str(exc)[flag.end() :]}") from exc
+    if show.private:
+        from dataclasses import replace
+
+        show = replace(show, token=show_token(show.state_dir))
     return show
+
+
+STATE_DIR = ".newsaudio"
+STATE_SETTINGS = "settings.json"
+TOKEN_FILE = "token"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _state_settings(state_dir: Path) -> dict[str, Any]:
+    """Settings remembered in the show's state (only ``base_url`` so far); {} if none."""
+    try:
+        data = json.loads((state_dir / STATE_SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    url = data.get("base_url") if isinstance(data, dict) else None
+    return {"base_url": url} if isinstance(url, str) else {}
+
+
+def show_token(state_dir: Path, rotate: bool = False) -> str:
+    """A private show's path token (32 hex digits, 128 bits from :mod:`secrets`), kept in
+    ``<state_dir>/token``; made on first use, or anew with ``rotate``. Raises PublishError if
+    the state cannot be written."""
+    import secrets
+
+    from newsaudio.errors import PublishError
+    from newsaudio.fsutil import atomic_write_text
+
+    path = state_dir / TOKEN_FILE
+    if not rotate:
+        try:
+            token = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            token = ""
+        if _TOKEN.match(token):
+            return token
+    token = secrets.token_hex(16)
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"{state_dir}: cannot keep the token ({exc.strerror or exc})") from exc
+    atomic_write_text(path, token + "\n")
+    return token
+
+
+def remember_base_url(show: Show, config: Path | None = None, cwd: Path | None = None) -> Path:
+    """Keep ``show.base_url`` as the show's setting, so that no later command reverts it:
+    in the settings file in use (``[publish] base_url`` if the file has it there, else the
+    top-level ``base_url``, rewritten in place, comments kept), else in the show's state
+    (``.newsaudio/settings.json``). Returns the file written. Raises ConfigError or
+    PublishError if it cannot be written."""
+    from newsaudio.fsutil import atomic_write_text
+
+    path = find_config(config, cwd)
+    if path is None:
+        state = show.state_dir / STATE_SETTINGS
+        if _state_settings(show.state_dir).get("base_url") != show.base_url:
+            show.state_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(state, json.dumps({"base_url": show.base_url}) + "\n")
+        return state
+    text = path.read_text(encoding="utf-8")
+    if read_config(path).get("base_url") == show.base_url:
+        return path
+    atomic_write_text(path, _set_toml_base_url(text, show.base_url))
+    return path
+
+
+def _set_toml_base_url(text: str, url: str) -> str:
+    """``text`` (TOML) with its base URL set to ``url`` (see :func:`remember_base_url`)."""
+    lines = text.splitlines(keepends=True)
+    table = ""
+    found: dict[str, int] = {}
+    first_table = len(lines)
+    for n, line in enumerate(lines):
+        header = re.match(r"^\s*\[\s*([A-Za-z_]+)\s*\]", line)
+        if header:
+            table = header.group(1)
+            first_table = min(first_table, n)
+        elif re.match(r"^\s*base_url\s*=", line) and table in ("", "publish"):
+            found[table] = n
+    new = f"base_url = {json.dumps(url)}\n"
+    where = found.get("publish", found.get(""))
+    if where is not None:
+        lines[where] = new
+    else:
+        lines.insert(first_table, new)
+    return "".join(lines)
 
 
 def normalize_base_url(url: str, where: str = "base_url") -> str:
@@ -473,6 +613,12 @@ def validate(show: Show, origin: Mapping[str, str] | None = None) -> None:
         raise ConfigError(f"{where('speed')}: must be {MIN_SPEED}-{MAX_SPEED}, not {show.speed:g}")
     if show.keep is not None and show.keep < 0:
         raise ConfigError(f"{where('keep')}: must be 0 or more, not {show.keep}")
+    if show.keep_days is not None and show.keep_days < 0:
+        raise ConfigError(f"{where('keep_days')}: must be 0 or more, not {show.keep_days}")
+    if show.publish_to is not None:
+        from newsaudio.publish.targets import check_url
+
+        check_url(show.publish_to, where("publish_to"))
     normalize_base_url(show.base_url, where("base_url"))
 
 
@@ -486,10 +632,13 @@ def to_toml(show: Show, base: Path | None = None) -> str:
         "# override these values.",
         "",
     ]
+    in_tables = {"publish_to": ("publish", "to"), "keep": ("retention", "keep_last")}
+    in_tables["keep_days"] = ("retention", "keep_days")
+    tables: dict[str, list[str]] = {"publish": [], "retention": []}
     for key, help_text in SETTINGS.items():
         value = getattr(show, key)
         if value is None:
-            value = 0 if key == "keep" else ""
+            value = 0 if key in ("keep", "keep_days") else ""
         if isinstance(value, Path):
             if base is not None and value.is_relative_to(base):
                 value = value.relative_to(base)
@@ -500,5 +649,11 @@ def to_toml(show: Show, base: Path | None = None) -> str:
             literal = repr(value)
         else:
             literal = json.dumps(str(value), ensure_ascii=False)
+        if key in in_tables:
+            table, name = in_tables[key]
+            tables[table] += [f"# {help_text}", f"{name} = {literal}"]
+            continue
         lines += [f"# {help_text}", f"{key} = {literal}"]
+    for table, entries in tables.items():
+        lines += ["", f"[{table}]", *entries]
     return "\n".join(lines) + "\n"

@@ -223,5 +223,6 @@ class Episode:
 
     @property
     def file_name(self) -> str:
-        """MP3 file name inside the show's ``episodes/`` folder."""
-        return f"{self.slug}.mp3"
+        """MP3 file name inside the show's ``episodes/`` folder (``<slug>.mp3``, or the name
+        a re-render with changed audio got, kept in ``extra["file_name"]``)."""
+        return self.extra.get("file_name") or f"{self.slug}.mp3"

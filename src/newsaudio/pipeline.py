@@ -111,6 +111,7 @@ class Result:
     cached: int = 0  # chunks served from the segment cache
     fallback_chunks: tuple[int, ...] = ()  # 1-based chunks spoken by the fallback voice
     worker: str | None = None  # the cluster worker that rendered it; None: this process
+    removed: tuple[Episode, ...] = ()  # episodes retention removed when this one was published
 
 
 def summary(article: Article, limit: int = SUMMARY_CHARS) -> str:
@@ -248,9 +249,9 @@ def load_article(source: str, *, force: bool = False) -> Article:
 @dataclass(frozen=True)
 class Rendition:
     """A rendered episode, not yet published: the tagged MP3 in a work folder, its Timeline
-    and sidecars, and the draft catalog row (``bytes`` 0, ``published`` the article's date or
-    the render time). Produced by :func:`render` without touching the show; consumed by
-    :func:`publish_rendition`, the show's single writer."""
+    and sidecars, and the draft catalog row (``bytes`` 0, ``published`` the render time,
+    the article's own date in ``extra["article_date"]``). Produced by :func:`render` without
+    touching the show; consumed by :func:`publish_rendition`, the show's single writer."""
 
     mp3_path: Path
     draft: Episode
@@ -376,7 +377,7 @@ def render(
         link=article.source_url,
         published=article.published,
         language=article.language,
-        extra={"published_from": "article" if article.published else "added"},
+        extra={"article_date": article.published.isoformat()} if article.published else {},
     )
     return render_script(script, meta, voice_name, show, options, runtime, assets, work, progress)
 
@@ -484,7 +485,7 @@ def render_script(
         slug=slug_for(meta.title, meta.language),
         title=meta.title,
         description=meta.description,
-        published=meta.published or now,
+        published=now,  # the moment it enters the feed: publish() keeps a re-render's
         updated=now,
         duration_ms=encoded.duration_ms,
         bytes=0,
@@ -520,7 +521,7 @@ def publish_rendition(show: Show, rendition: Rendition, runtime: Runtime) -> Res
     _LOG.info("stage publish: %s", rendition.draft.slug)
     try:
         with deferred():  # a Ctrl-C now takes effect once the show is consistent again
-            episode = publish(
+            episode, removed = publish(
                 show, rendition.draft, rendition.mp3_path, rendition.sidecars, runtime.now()
             )
     except OSError as exc:
@@ -538,6 +539,7 @@ def publish_rendition(show: Show, rendition: Rendition, runtime: Runtime) -> Res
         cached=rendition.cached,
         fallback_chunks=rendition.fallback_chunks,
         worker=rendition.worker,
+        removed=tuple(removed),
     )
 
 

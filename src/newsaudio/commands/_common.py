@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,6 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from newsaudio.config import Show
+    from newsaudio.models import Episode
     from newsaudio.pipeline import Result
 
 
@@ -107,6 +108,30 @@ class ArticleBar:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+
+def publish_after_run(show: Show) -> None:
+    """Publish the show to its target (``[publish] to``, ``NEWSAUDIO_PUBLISH_TO``) if it has
+    one, after a command changed it (add, update, remove, feed). One summary line on stderr
+    (stdout stays the command's own output). Raises TargetError/PublishError (exit 7)."""
+    if not show.publish_to:
+        return
+    from newsaudio.publish.remote import publish_show
+
+    report = publish_show(show)
+    click.echo(
+        f"Published to {report.target}: {len(report.uploaded)} uploaded "
+        f"({report.bytes:,} bytes), {len(report.deleted)} deleted, {report.unchanged} unchanged",
+        err=True,
+    )
+
+
+def report_removed(show: Show, removed: Sequence[Episode]) -> None:
+    """One stderr line per episode retention removed (``Removed <guid>  <title> (why)``)."""
+    from newsaudio.publish.show import removal_reason
+
+    for ep in removed:
+        click.echo(f"Removed {ep.guid}  {ep.title} ({removal_reason(show, ep)})", err=True)
 
 
 def episode_json(result: Result, show: Show) -> dict[str, Any]:

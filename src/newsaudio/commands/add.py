@@ -16,6 +16,8 @@ from newsaudio.commands._common import (
     echo_error,
     episode_json,
     progress_bar,
+    publish_after_run,
+    report_removed,
 )
 from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
@@ -46,7 +48,15 @@ if TYPE_CHECKING:
     "--keep",
     type=click.IntRange(0),
     default=None,
-    help="Keep only the newest N episodes in the show; older ones are removed. 0 keeps all.",
+    help="Keep only the newest N episodes in the show; older ones are removed (never the "
+    "one just made). 0 keeps all.",
+)
+@click.option(
+    "--keep-days",
+    type=click.IntRange(0),
+    default=None,
+    help="Remove episodes first published more than D days ago (never the one just made). "
+    "0 keeps all.",
 )
 @click.option(
     "--voice",
@@ -136,6 +146,7 @@ def add(
     out_dir: Path | None,
     config_file: Path | None,
     keep: int | None,
+    keep_days: int | None,
     voice: str | None,
     speed: float | None,
     base_url: str | None,
@@ -163,9 +174,11 @@ def add(
 
     show = load_show_from(
         config_file,
+        remember=True,
         out_dir=out_dir,
         base_url=base_url,
         keep=keep,
+        keep_days=keep_days,
         voice=voice,
         speed=speed,
         loudness_lufs=loudness_lufs,
@@ -219,9 +232,12 @@ def add(
                     first_error = first_error or exc
                     failed += 1
                     continue
+                report_removed(show, result.removed)
                 _print_episode(result, show, as_json)
         finally:
             bar.close()
+    if failed < len(sources):
+        publish_after_run(show)
     if first_error is not None:
         # each failure was reported on its own line above; exit with the first one's code
         click.echo(f"newsaudio: {failed} of {len(sources)} sources failed", err=True)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from newsaudio.commands._common import echo_error, episode_json, progress_bar
+from newsaudio.commands._common import (
+    echo_error,
+    episode_json,
+    progress_bar,
+    publish_after_run,
+    report_removed,
+)
 from newsaudio.commands.init import load_show_from
 
 
@@ -95,7 +101,9 @@ def digest(
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.tts.base import builtin_voices_dir
 
-    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, voice=voice, speed=speed)
+    show = load_show_from(
+        config_file, remember=True, out_dir=out_dir, base_url=base_url, voice=voice, speed=speed
+    )
     lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
     options = AddOptions(
         voice=show.voice,
@@ -151,5 +159,7 @@ def digest(
             f"{minutes}:{seconds:02d}, {ep.loudness.integrated_lufs:.1f} LUFS)\n"
             f"  feed: {show.out_dir / 'feed.xml'}"
         )
+    report_removed(show, result.removed)
+    publish_after_run(show)
     if made.failed:
         click.get_current_context().exit(int(made.failed[0][1].exit_status))

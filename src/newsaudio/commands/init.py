@@ -44,10 +44,17 @@ def show_options(f: F) -> F:
     return f
 
 
-def load_show_from(config_file: Path | None, **flags: Any) -> Show:
+def load_show_from(config_file: Path | None, remember: bool = False, **flags: Any) -> Show:
     """The show from ``config_file`` (or ./newsaudio.toml), NEWSAUDIO_* variables and the
-    given flag values (None = not given). Raises ConfigError."""
-    return load_show(config_file, overrides=flags)
+    given flag values (None = not given). With ``remember`` (commands that write the feed),
+    a ``--base-url`` given is kept as the show's setting (:func:`remember_base_url`), so a
+    later command never reverts it. Raises ConfigError."""
+    show = load_show(config_file, overrides=flags)
+    if remember and flags.get("base_url"):
+        from newsaudio.config import remember_base_url
+
+        remember_base_url(show, config_file)
+    return show
 
 
 def _bool_flag(name: str, help_text: str) -> Callable[[F], F]:
@@ -80,6 +87,9 @@ def _bool_flag(name: str, help_text: str) -> Callable[[F], F]:
     "--bitrate", "bitrate_kbps", type=click.IntRange(32, 320), help=SETTINGS["bitrate_kbps"]
 )
 @click.option("--keep", type=click.IntRange(0), help=SETTINGS["keep"] + ".")
+@click.option("--keep-days", type=click.IntRange(0), help=SETTINGS["keep_days"] + ".")
+@_bool_flag("private", SETTINGS["private"] + " (128-bit token path, not listed).")
+@click.option("--publish-to", help=SETTINGS["publish_to"] + ".")
 @click.option(
     "--config",
     "config_file",
@@ -160,7 +170,8 @@ def init(config_file: Path, yes: bool, force: bool, advanced: bool, **values: An
             if isinstance(current, bool):
                 answers[key] = click.confirm(help_text, default=current)
                 continue
-            shown = ("0" if key == "keep" else "") if current is None else str(current)
+            blank = "0" if key in ("keep", "keep_days") else ""
+            shown = blank if current is None else str(current)
             answers[key] = click.prompt(help_text, default=shown, show_default=True)
         given = {**given, **answers}
         defaults = load_show(overrides=_fit_subcategory(given), use_file=False)
@@ -174,6 +185,8 @@ def init(config_file: Path, yes: bool, force: bool, advanced: bool, **values: An
     click.echo(f"  show: {show.title} ({show.category}, {show.language})")
     click.echo(f"  cover: {cover}")
     click.echo(f"  feed: {show.feed_url} (after the first newsaudio add)")
+    if show.publish_to:
+        click.echo(f"  publish to: {show.publish_to} (after each add, update and remove)")
 
 
 BASIC_SETTINGS = ("title", "author", "owner_email", "language", "category", "base_url")

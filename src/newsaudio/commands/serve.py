@@ -39,6 +39,7 @@ def serve(
     """
     import errno
     import socket
+    import sys
 
     from newsaudio.errors import PublishError
     from newsaudio.publish.qr import qr_text
@@ -62,15 +63,38 @@ def serve(
             raise PublishError(f"{host}:{port}: cannot listen ({exc.strerror})") from exc
     served = public_base_url(host, port)
     click.echo(f"Serving {show.out_dir} at {served}")
-    click.echo(f"Feed URL (paste into your podcast app): {served}feed.xml")
+    feed_url = f"{served}{show.token}/feed.xml" if show.token else f"{served}feed.xml"
+    click.echo(f"Feed URL (paste into your podcast app): {feed_url}")
     click.echo("Or point a phone's camera at this code:")
-    click.echo(qr_text(f"{served}feed.xml"), nl=False)
+    click.echo(qr_text(feed_url), nl=False)
     loopback = ("http://localhost:", "http://127.0.0.1:")
     same = show.base_url == served or (
         show.base_url.startswith(loopback)
         and served.startswith(loopback)
         and show.base_url.split(":", 2)[2] == served.split(":", 2)[2]
     )
+    offer = (
+        not same
+        and show.base_url.startswith(loopback)
+        and not served.startswith(loopback)
+        and sys.stdin.isatty()
+    )
+    # offer to make the LAN address the show's base URL, kept so no later add reverts it
+    if offer and click.confirm(
+        f"feed.xml points its episodes at {show.base_url}. Make {served} the show's base "
+        "URL (kept in newsaudio.toml or the show's state) and rebuild the feed?",
+        default=True,
+        err=True,
+    ):
+        from dataclasses import replace
+
+        from newsaudio.config import remember_base_url
+        from newsaudio.publish import rebuild_show
+
+        show = replace(show, base_url=served)
+        click.echo(f"Base URL {served} kept in {remember_base_url(show, config_file)}", err=True)
+        rebuild_show(show)
+        same = True
     if not same:
         click.echo(
             f"Note: feed.xml points its episodes at {show.base_url}; to subscribe from this "
@@ -79,7 +103,7 @@ def serve(
         )
     click.echo("Press Ctrl-C to stop. Each request is logged below.", err=True)
     _show_access_log()
-    run(show.out_dir, host, port)
+    run(show.out_dir, host, port, show.token)
 
 
 def _free_port(family: int, host: str, port: int) -> int:

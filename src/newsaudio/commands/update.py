@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsaudio.commands._common import cluster_address, cluster_option, episode_json
+from newsaudio.commands._common import (
+    cluster_address,
+    cluster_option,
+    episode_json,
+    publish_after_run,
+    report_removed,
+)
 from newsaudio.commands.init import load_show_from, show_options
 from newsaudio.errors import ExitStatus
 
@@ -98,9 +104,10 @@ def update(
     base_url: str | None,
 ) -> None:
     """Check every followed source and make an episode of each new item, published as it
-    is made. Unchanged feeds cost one conditional request (304). Prints nothing when there
-    is nothing new (for cron); -v logs each source. Exits 10 when some items or sources
-    failed (the rest are published); a second update started meanwhile exits 0 at once.
+    is made (then to the show's publish target, if it has one). Unchanged feeds cost one
+    conditional request (304). Prints nothing when there is nothing new (for cron); -v logs
+    each source. Exits 10 when some items or sources failed (the rest are published); a
+    second update started meanwhile exits 0 at once.
     With --digest (or [digest] enabled = true) the new items become one digest episode; no
     new items: no episode, a one-line note, exit 0."""
     from newsaudio.audio.master import MasterSettings
@@ -169,6 +176,12 @@ def update(
                 f"{ep.title}\n  {bulletin.made.result.path} ({minutes}:{seconds:02d}; digest of "
                 f"{len(bulletin.made.stories)} from {', '.join(bulletin.sources)})"
             )
+    for item in report.episodes:
+        report_removed(show, item.result.removed)
+    for bulletin in report.digests:
+        report_removed(show, bulletin.made.result.removed)
+    if (report.episodes or report.digests) and not dry_run:
+        publish_after_run(show)
     if as_json:
         out: dict[str, Any] = {
             "sources": [s.as_json() for s in report.sources],

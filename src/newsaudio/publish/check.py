@@ -19,6 +19,10 @@ the Podcasting 2.0 namespace:
   ``podcast:transcript``/``podcast:chapters`` with absolute URLs and a type; ``link``
   (*warning*).
 
+Hosts (*warnings*): enclosure, artwork and self links that point at localhost, 127.0.0.0/8 or
+::1 (only this computer can reach them), or at another host than the feed's own (the URL
+checked, else the self link's host).
+
 For a local feed file, enclosures and artwork under the feed's own base URL (its
 ``atom:link rel="self"`` without ``feed.xml``) are looked up beside the file: they must
 exist and each enclosure's ``length`` must equal the file's size. For a feed URL, the host
@@ -283,6 +287,36 @@ def _check_item(item: object, w: str, report: Report, feed: Feed, guids: set[str
         report.warn(w, "<link> is missing")
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_hosts(report: Report, feed: Feed, own_url: str | None = None) -> None:
+    """Warn for enclosure, artwork and self links on a loopback host, or on another host
+    than the feed's own (``own_url``'s host, else the self link's)."""
+    own = urlsplit(own_url or feed.self_url or "").hostname
+    links = [("channel", "self link", feed.self_url)] if feed.self_url else []
+    links += [("channel", "artwork", url) for url in feed.artwork]
+    links += [(where, "enclosure", url) for where, url, _ in feed.enclosures]
+    for where, kind, url in links:
+        host = urlsplit(url or "").hostname or ""
+        if _loopback(host):
+            report.warn(
+                where,
+                f"{kind} {url} points at {host}: only this computer can reach it "
+                "(set the show's public base URL: newsaudio feed --base-url URL)",
+            )
+        elif own and host and host != own:
+            report.warn(where, f"{kind} {url} is on {host}, not on the feed's own host {own}")
+
+
 def check_local(path: Path, report: Report, feed: Feed) -> None:
     """Compare enclosures and artwork under the feed's base URL with the files beside
     ``path``: each must exist, and each enclosure's length must equal its file's size."""
@@ -363,6 +397,7 @@ def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0)
             if response.status_code != 200:
                 raise InputError(target, f"answered HTTP {response.status_code}")
             report, feed = check_feed(response.content)
+            check_hosts(report, feed, target)
             mime = response.headers.get("Content-Type", "")
             if "xml" not in mime:
                 report.warn("document", f"served as {mime!r}, not application/rss+xml")
@@ -374,5 +409,6 @@ def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0)
     except OSError as exc:
         raise InputError(target, f"cannot read the feed ({exc.strerror or exc})") from exc
     report, feed = check_feed(data)
+    check_hosts(report, feed)
     check_local(path, report, feed)
     return report

@@ -126,7 +126,7 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
     ch = _sub(rss, "channel")
     _sub(ch, "title", show.title)
-    _sub(ch, "link", show.base_url)
+    _sub(ch, "link", show.public_url)
     _sub(ch, "description", truncate_bytes(show.description))
     _sub(ch, "language", show.language)
     _sub(ch, "generator", f"newsaudio {__version__}")
@@ -137,7 +137,7 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
     image = _sub(ch, "image")
     _sub(image, "url", show.cover_url)
     _sub(image, "title", show.title)
-    _sub(image, "link", show.base_url)
+    _sub(image, "link", show.public_url)
     _sub(ch, _it("author"), show.author)
     owner = _sub(ch, _it("owner"))
     _sub(owner, _it("name"), show.owner_name)
@@ -150,6 +150,9 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
     _sub(ch, _it("type"), show.show_type)
     _sub(ch, _pc("guid"), show.podcast_guid)
     _sub(ch, _pc("locked"), "no")
+    if show.private:  # ask directories not to list it (Apple, Podcasting 2.0)
+        _sub(ch, _it("block"), "Yes")
+        _sub(ch, _pc("block"), "yes")
     _sub(ch, _pc("txt"), "true", purpose="ai-content")
     for episode in episodes:
         _item(ch, show, episode)
@@ -157,13 +160,36 @@ def build_feed(show: Show, episodes: Sequence[Episode], now: datetime | None = N
     return data
 
 
+def article_date(episode: Episode) -> datetime | None:
+    """The article's own publication date (``extra["article_date"]``), if it had one."""
+    value = episode.extra.get("article_date")
+    try:
+        return to_datetime(value) if value else None
+    except ValueError:
+        return None
+
+
+def byline(episode: Episode, timezone: str | tzinfo = "UTC") -> str:
+    """``Published 20 November 2026 by <author>.`` from the article's own date (in the show's
+    time zone) and author; ``""`` when the article had no date."""
+    date = article_date(episode)
+    if date is None:
+        return ""
+    local = date.astimezone(_zone(timezone)) if date.tzinfo else date
+    text = f"Published {local.day} {local:%B %Y}"
+    return text + (f" by {episode.author}." if episode.author else ".")
+
+
 def _item(ch: etree._Element, show: Show, episode: Episode) -> None:
     item = _sub(ch, "item")
     _sub(item, "title", episode.title)
     # a digest lists its stories as HTML (escaped once by lxml, as RSS 2.0 expects)
-    markup = episode.extra.get("description_html")
-    _sub(item, "description", truncate_bytes(markup or episode.description or episode.title))
-    _sub(item, "link", episode.link or f"{show.base_url}#{episode.guid}")
+    description = episode.extra.get("description_html") or episode.description or episode.title
+    published = byline(episode, show.timezone)
+    if published:
+        description = f"{published}\n\n{description}"
+    _sub(item, "description", truncate_bytes(description))
+    _sub(item, "link", episode.link or f"{show.public_url}#{episode.guid}")
     _sub(item, "guid", episode.guid, isPermaLink="false")
     _sub(item, "pubDate", rfc2822(episode.published, show.timezone))
     if episode.author:

@@ -14,7 +14,8 @@ are, with what podcast apps and browsers need:
 * safety: only regular files inside the folder; no path traversal (``..``), no dot-files or
   dot-folders (so never the show's state ``.newsaudio/`` nor temporary ``.*.tmp`` files), no
   symlink that leads outside the folder or into a dot-folder, no directory listings (``/``
-  serves ``index.html``). Everything refused answers 404, giving nothing away.
+  serves ``index.html``). Everything refused answers 404, giving nothing away;
+* a private show (``token``) is served only under ``/<token>/``: every other path is 404.
 """
 
 from __future__ import annotations
@@ -90,15 +91,21 @@ def resolve(root: Path, url_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
-def create_app(root: Path) -> Starlette:
-    """The ASGI app serving the show folder ``root`` (see the module docstring)."""
+def create_app(root: Path, token: str | None = None) -> Starlette:
+    """The ASGI app serving the show folder ``root`` (see the module docstring), under
+    ``/<token>/`` only when ``token`` is given."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import FileResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     async def serve_file(request: Request) -> Response:
-        path = resolve(root, request.path_params.get("path", ""))
+        url_path = request.path_params.get("path", "")
+        if token is not None:
+            head, _, url_path = url_path.partition("/")
+            if head != token:
+                return PlainTextResponse("Not Found", status_code=404)
+        path = resolve(root, url_path)
         if path is None:
             return PlainTextResponse("Not Found", status_code=404)
         headers = {"Cache-Control": "no-cache"}
@@ -142,11 +149,12 @@ def public_base_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def run(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve ``root`` on ``host``:``port`` until interrupted (blocking; uvicorn)."""
+def run(root: Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+    """Serve ``root`` on ``host``:``port`` (under ``/<token>/`` if given) until interrupted
+    (blocking; uvicorn)."""
     import uvicorn
 
     from newsaudio.publish.access_log import AccessLog
 
-    app = AccessLog(create_app(root))  # one line per request on the newsaudio.serve logger
+    app = AccessLog(create_app(root, token))  # one line per request on the newsaudio.serve logger
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

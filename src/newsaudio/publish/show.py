@@ -16,7 +16,8 @@ import logging
 import re
 import unicodedata
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from slugify import slugify
@@ -120,23 +121,54 @@ def ensure_cover(show: Show) -> Path:
     return path
 
 
-def _delete_files(show: Show, slug: str) -> None:
-    for suffix in (".mp3", *SIDECAR_SUFFIXES):
+def _delete_files(show: Show, episode: Episode) -> None:
+    suffixes = (".mp3", *SIDECAR_SUFFIXES)
+    names = {episode.file_name, *(f"{episode.slug}{suffix}" for suffix in suffixes)}
+    for name in names:
         with contextlib.suppress(FileNotFoundError):
-            (show.episodes_dir / f"{slug}{suffix}").unlink()
+            (show.episodes_dir / name).unlink()
 
 
-def rebuild(show: Show, catalog: Catalog, now: datetime | None = None) -> list[Episode]:
+def retention(
+    show: Show, episodes: list[Episode], now: datetime, protect: Collection[str] = ()
+) -> tuple[list[Episode], list[Episode]]:
+    """Split ``episodes`` (newest first) into (kept, removed) by the show's retention:
+    ``keep`` (> 0) keeps the newest N, ``keep_days`` (> 0) those first published in the last
+    D days. Guids in ``protect`` (the episodes a command just made) are always kept, and
+    count among the N."""
+    kept = [e for e in episodes if e.guid in protect]
+    cutoff = now - timedelta(days=show.keep_days) if show.keep_days else None
+    for episode in episodes:
+        if episode.guid in protect:
+            continue
+        if show.keep and len(kept) >= show.keep:
+            continue
+        if cutoff is not None and episode.published < cutoff:
+            continue
+        kept.append(episode)
+    chosen = {e.guid for e in kept}
+    return [e for e in episodes if e.guid in chosen], [e for e in episodes if e.guid not in chosen]
+
+
+def _why(show: Show, episode: Episode, now: datetime) -> str:
+    if show.keep_days and episode.published < now - timedelta(days=show.keep_days):
+        return f"older than {show.keep_days} days"
+    return f"older than the newest {show.keep}"
+
+
+def rebuild(
+    show: Show, catalog: Catalog, now: datetime | None = None, protect: Collection[str] = ()
+) -> list[Episode]:
     """Rewrite feed.xml and index.html from the catalog (call under the publish lock).
 
-    With ``show.keep`` (> 0), episodes older than the newest ``keep`` are removed from the
-    catalog, then from the feed and page, then their files are deleted (in that order, so
-    the feed never points at a missing file). Returns the episodes removed that way.
+    Retention (:func:`retention`: ``show.keep``, ``show.keep_days``; never an episode in
+    ``protect``) removes old episodes from the catalog, then from the feed and page, then
+    deletes their files (in that order, so the feed never points at a missing file).
+    Returns the episodes removed that way (each logged with the reason).
     """
-    episodes = catalog.episodes()
-    pruned: list[Episode] = []
-    if show.keep and len(episodes) > show.keep:
-        episodes, pruned = episodes[: show.keep], episodes[show.keep :]
+    now = now or datetime.now(UTC)
+    episodes, pruned = retention(show, catalog.episodes(), now, protect)
+    if pruned:
         with catalog.transaction():
             for old in pruned:
                 catalog.remove(old.guid)
@@ -144,9 +176,14 @@ def rebuild(show: Show, catalog: Catalog, now: datetime | None = None) -> list[E
     atomic_write_bytes(show.out_dir / "feed.xml", build_feed(show, episodes, now))
     atomic_write_text(show.out_dir / "index.html", build_page(show, episodes))
     for old in pruned:
-        _LOG.info("removed %s (%s): older than the newest %d", old.guid, old.title, show.keep)
-        _delete_files(show, old.slug)
+        _LOG.info("removed %s (%s): %s", old.guid, old.title, _why(show, old, now))
+        _delete_files(show, old)
     return pruned
+
+
+def removal_reason(show: Show, episode: Episode, now: datetime | None = None) -> str:
+    """Why retention removed ``episode`` (``older than 30 days``, ``older than the newest 5``)."""
+    return _why(show, episode, now or datetime.now(UTC))
 
 
 def rebuild_show(show: Show, now: datetime | None = None) -> list[Episode]:
@@ -178,7 +215,7 @@ def remove_episode(show: Show, ref: str, now: datetime | None = None) -> Episode
         with catalog.transaction():
             catalog.remove(episode.guid)
         rebuild(show, catalog, now)
-        _delete_files(show, episode.slug)
+        _delete_files(show, episode)
         return episode
 
 
@@ -195,13 +232,39 @@ def publish_lock(show: Show) -> contextlib.AbstractContextManager[None]:
     return locked(show.state_dir / "publish.lock")
 
 
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _media_name(existing: Episode | None, slug: str, mp3: Path, episodes_dir: Path) -> str:
+    """The MP3 file name: ``<slug>.mp3``, or for a re-render whose audio changed a new name
+    (``<slug>-<8 hex of its SHA-256>.mp3``), so that media can be cached as immutable."""
+    if existing is None or existing.slug != slug:
+        return f"{slug}.mp3"
+    old = episodes_dir / existing.file_name
+    try:
+        same = old.stat().st_size == mp3.stat().st_size and _file_hash(old) == _file_hash(mp3)
+    except OSError:
+        same = False
+    return existing.file_name if same else f"{slug}-{_file_hash(mp3)[:8]}.mp3"
+
+
 def publish(
     show: Show, draft: Episode, mp3_tmp: Path, sidecars: dict[str, str], now: datetime | None = None
-) -> Episode:
-    """Publish ``mp3_tmp`` (final, tagged) as ``draft``; return the episode as catalogued.
+) -> tuple[Episode, list[Episode]]:
+    """Publish ``mp3_tmp`` (final, tagged) as ``draft``; return the episode as catalogued and
+    the episodes retention removed (never this one).
 
     ``draft.slug`` is a wish: an existing episode from the same source keeps its slug, and
-    a slug taken by another episode gets the guid's first 8 characters appended.
+    a slug taken by another episode gets the guid's first 8 characters appended. The
+    episode's ``published`` (its pubDate) is the moment it first entered the feed: ``now``
+    for a new episode, kept for a re-render (so apps see a new episode as new whatever the
+    article's own date, kept in ``extra["article_date"]``). A re-render whose audio changed
+    gets a new MP3 file name; the old file is deleted after the feed no longer names it.
     ``sidecars`` maps a suffix (``.vtt``) to text written beside the MP3.
     """
     now = now or datetime.now(UTC)
@@ -210,9 +273,11 @@ def publish(
         slug = existing.slug if existing else draft.slug
         if catalog.slug_taken(slug, draft.guid):
             slug = f"{slug[: MAX_SLUG_CHARS - 9]}-{draft.guid[:8]}"
-        published = draft.published
-        if existing and draft.extra.get("published_from") != "article":
-            published = existing.published  # a re-added source keeps its place in the feed
+        published = existing.published if existing else now
+        file_name = _media_name(existing, slug, mp3_tmp, show.episodes_dir)
+        extra = dict(draft.extra)
+        if file_name != f"{slug}.mp3":
+            extra["file_name"] = file_name
         episode = Episode(
             **{
                 **draft.__dict__,
@@ -220,6 +285,7 @@ def publish(
                 "published": published,
                 "bytes": mp3_tmp.stat().st_size,
                 "updated": now,
+                "extra": extra,
             }
         )
         # The write lock is taken before any file moves, so a locked catalog fails the run
@@ -230,5 +296,8 @@ def publish(
                 atomic_write_text(show.episodes_dir / f"{slug}{suffix}", text)
             commit_file(mp3_tmp, show.episodes_dir / episode.file_name)
             catalog.upsert(episode)
-        rebuild(show, catalog, now)
-        return episode
+        pruned = rebuild(show, catalog, now, protect={episode.guid})
+        if existing is not None and existing.file_name != episode.file_name:
+            with contextlib.suppress(FileNotFoundError):
+                (show.episodes_dir / existing.file_name).unlink()
+        return episode, pruned

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from newsaudio.config import Show
 from newsaudio.models import Episode
-from newsaudio.publish.feed import to_datetime, xml_text
+from newsaudio.publish.feed import byline, to_datetime, xml_text
 
 
 def e(text: str) -> str:
@@ -111,6 +111,7 @@ def build_page(show: Show, episodes: Sequence[Episode]) -> str:
         "<!DOCTYPE html>",
         f'<html lang="{e(show.language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="robots" content="noindex, nofollow">' if show.private else "",
         f"<title>{e(show.title)}</title>",
         f'<link rel="alternate" type="application/rss+xml" title="{e(show.title)}" '
         f'href="feed.xml">',
@@ -142,6 +143,7 @@ def build_page(show: Show, episodes: Sequence[Episode]) -> str:
             + (f" · {e(ep.author)}" if ep.author else "")
             + (f" · from {e(ep.extra['source'])}" if ep.extra.get("source") else "")
             + "</p>",
+            (f'<p class="meta article-date">{e(byline(ep, zone))}</p>' if byline(ep, zone) else ""),
             f'<p class="summary">{e(ep.description)}</p>' if ep.description else "",
             f'<audio controls preload="none" src="{_href("episodes/" + ep.file_name)}"></audio>',
             f'<p class="meta"><a href="{_href(f"episodes/{ep.slug}.vtt")}">Transcript (WebVTT)'
