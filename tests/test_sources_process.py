@@ -134,15 +134,14 @@ def test_two_updates_at_once(workdir: Path, server: FeedServer) -> None:
     assert run("follow", server.url("/rss.xml")).exit_code == 0
     first = _newsaudio(workdir, "update")
     time.sleep(0.3)
-    started = time.monotonic()
     second = _newsaudio(workdir, "update")
-    out2, err2 = second.communicate(timeout=60)
-    second_took = time.monotonic() - started
-    out1, err1 = first.communicate(timeout=300)
+    out2, err2 = second.communicate(timeout=300)
+    first_still_running = first.poll() is None
+    out1, err1 = first.communicate(timeout=600)
     assert first.returncode == 0, err1
     assert second.returncode == 0 and out2 == ""
     assert err2.count("\n") == 1 and "another update" in err2
-    assert first.poll() is not None and second_took < 30  # exited at once, not after waiting
+    assert first_still_running  # the second exited at once, not after waiting for the first
     assert out1.count("Story") == 3
     _check_show(workdir / "show", 3)
 
