@@ -311,3 +311,19 @@ def test_update_renders_on_the_cluster_from_settings(
     assert len(episodes) == 3
     assert {e["worker"] for e in episodes} <= set(cluster.scheduler_info()["workers"])
     _check_show(workdir / "show", {e["guid"] for e in episodes})
+
+
+def test_digest_renders_on_a_worker(workdir: Path, cluster: Any) -> None:
+    sources = [str(p) for p in _articles(workdir, 3)]
+    address = cluster.scheduler_info()["address"]
+    result = cli_runner().invoke(
+        cli,
+        ["digest", *sources, "--voice", "fake", "--out", "show", "--json", "--cluster", address],
+    )
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["worker"] in set(cluster.scheduler_info()["workers"])
+    assert record["stories"] == [f"Story number {n}" for n in range(3)]
+    assert len(record["chapters"]) >= 3
+    assert Path(record["path"]).stat().st_size == record["bytes"] > 0
+    _check_show(workdir / "show", {record["guid"]})

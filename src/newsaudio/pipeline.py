@@ -771,6 +771,7 @@ def digest(
     strict: bool = False,
     progress: ProgressCallback | None = None,
     assets: RunAssets | None = None,
+    render: Callable[..., DigestRendition] | None = None,
 ) -> DigestResult:
     """Make and publish one digest episode from ``sources`` (paths, URLs, ``-`` or Articles
     already loaded), in order: :func:`check_run`, load each, drop duplicates,
@@ -779,6 +780,8 @@ def digest(
     A source that fails to load is left out and listed in ``failed``; with ``strict`` its
     error is raised instead. Raises InputError when no source is usable (nothing is
     published), and what :func:`render_digest` and :func:`publish_rendition` raise.
+    ``render`` replaces :func:`render_digest` (same arguments; a cluster executor's
+    ``render_digest`` renders it on a worker).
     """
     from newsaudio.digest import dedupe
 
@@ -801,7 +804,7 @@ def digest(
         raise InputError("digest", f"no usable source ({reasons})")
     articles, duplicates = dedupe(loaded)
     with work_folder(show) as work:
-        made = render_digest(
+        made = (render or render_digest)(
             articles,
             show,
             options,

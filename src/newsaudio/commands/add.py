@@ -184,7 +184,9 @@ def add(
         loudness_lufs=loudness_lufs,
         bitrate_kbps=bitrate_kbps,
     )
-    prestart(show.voice or DEFAULT_VOICE)  # Piper's workers load the model meanwhile
+    cluster = cluster_address(cluster, config_file)
+    if not cluster:  # on a cluster the workers synthesize, not this process
+        prestart(show.voice or DEFAULT_VOICE)  # Piper's workers load the model meanwhile
     click.get_current_context().call_on_close(shutdown_engines)  # also on errors and Ctrl-C
 
     from newsaudio.audio.master import MasterSettings
@@ -208,7 +210,6 @@ def add(
         speed=show.speed,
         force=force,
     )
-    cluster = cluster_address(cluster, config_file)
     runtime = Runtime(cache_dir=cache_dir)
     jobs = [RenderJob(source, source) for source in sources]
     first_error: NewsaudioError | None = None

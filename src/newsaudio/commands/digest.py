@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import click
 
 from newsaudio.commands._common import (
+    cluster_address,
+    cluster_option,
     echo_error,
     episode_json,
     progress_bar,
@@ -70,6 +73,7 @@ from newsaudio.commands.init import load_show_from
 @click.option(
     "--no-jingle", is_flag=True, help="No intro, outro or stings (a pause between stories)."
 )
+@cluster_option
 def digest(
     sources: tuple[str, ...],
     title: str | None,
@@ -83,6 +87,7 @@ def digest(
     base_url: str | None,
     cache_dir: Path | None,
     no_jingle: bool,
+    cluster: str | None,
 ) -> None:
     """Make ONE episode from all SOURCEs, in order, with a chapter per story.
 
@@ -114,20 +119,28 @@ def digest(
         speed=show.speed,
     )
     runtime = Runtime(cache_dir=cache_dir)
-    update, finish = progress_bar("Speaking the digest")
-    try:
-        made = make_digest(
-            sources,
-            show,
-            options,
-            runtime,
-            title=title,
-            max_minutes=max_minutes,
-            strict=strict,
-            progress=update,
-        )
-    finally:
-        finish()
+    cluster = cluster_address(cluster, config_file)
+    with contextlib.ExitStack() as stack:
+        render = None
+        if cluster:  # the whole digest is one task on a worker; published here
+            from newsaudio.executors.dask import DaskExecutor
+
+            render = stack.enter_context(contextlib.closing(DaskExecutor(cluster))).render_digest
+        update, finish = progress_bar("Speaking the digest")
+        try:
+            made = make_digest(
+                sources,
+                show,
+                options,
+                runtime,
+                title=title,
+                max_minutes=max_minutes,
+                strict=strict,
+                progress=update,
+                render=render,
+            )
+        finally:
+            finish()
     for _source, exc in made.failed:
         echo_error(exc, " (left out of the digest)")
     for duplicate, first in made.duplicates:

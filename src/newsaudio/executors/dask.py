@@ -40,7 +40,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from newsaudio.models import Article
     from newsaudio.pipeline import (
         AddOptions,
+        DigestRendition,
         Outcome,
         RenderJob,
         Rendition,
@@ -146,12 +147,11 @@ def _worker_address() -> str:
         return f"pid:{os.getpid()}"
 
 
-def render_task(
-    article: Article, show: Show, options: AddOptions, assets: RunAssets
-) -> RenderedEpisode | RenderFailure:
-    """Render ``article`` on this worker (the Dask task). Never raises a NewsaudioError: it
-    comes back as a :class:`RenderFailure`. Other exceptions (bugs) propagate to the client."""
-    from newsaudio.pipeline import Runtime, _clear_stale_work, render
+def _on_worker(options: AddOptions, make: Callable[[Runtime, Path], Any]) -> Any:
+    """Run ``make(runtime, work)`` on this worker with its per-process Runtime and a private
+    temporary work folder (removed after). A NewsaudioError comes back as a
+    :class:`RenderFailure`; other exceptions (bugs) propagate to the client."""
+    from newsaudio.pipeline import Runtime, _clear_stale_work
 
     os.environ.setdefault("NEWSAUDIO_PIPER_WORKERS", "1")
     os.environ.setdefault("NEWSAUDIO_PIPER_THREADS", "1")
@@ -174,17 +174,65 @@ def render_task(
                 f"{work_root}: cannot create a work folder on worker {worker} "
                 f"({exc.strerror or exc})"
             ) from exc
-        rendition = render(article, show, options, runtime, assets, work)
-        mp3 = rendition.mp3_path.read_bytes()
-        return RenderedEpisode(
-            replace(rendition, mp3_path=Path(rendition.mp3_path.name), worker=worker),
-            mp3,
-            worker,
-        )
+        return make(runtime, work)
     except NewsaudioError as exc:
         return RenderFailure(type(exc).__name__, str(exc), int(exc.exit_status), worker)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _shipped(rendition: Rendition) -> tuple[Rendition, bytes, str]:
+    """``rendition`` ready to travel: its MP3 as bytes, its path a bare name, the worker."""
+    worker = _worker_address()
+    mp3 = rendition.mp3_path.read_bytes()
+    return replace(rendition, mp3_path=Path(rendition.mp3_path.name), worker=worker), mp3, worker
+
+
+def render_task(
+    article: Article, show: Show, options: AddOptions, assets: RunAssets
+) -> RenderedEpisode | RenderFailure:
+    """Render ``article`` on this worker (the Dask task of one article). Never raises a
+    NewsaudioError: it comes back as a :class:`RenderFailure`."""
+    from newsaudio.pipeline import render
+
+    def make(runtime: Runtime, work: Path) -> RenderedEpisode:
+        return RenderedEpisode(*_shipped(render(article, show, options, runtime, assets, work)))
+
+    result: RenderedEpisode | RenderFailure = _on_worker(options, make)
+    return result
+
+
+@dataclass(frozen=True)
+class RenderedDigest:
+    """What a worker sends back for a digest: the DigestRendition (its MP3 path a bare
+    name), the tagged MP3 (bytes), and the worker's address."""
+
+    made: DigestRendition
+    mp3: bytes
+    worker: str
+
+
+def digest_task(
+    articles: list[Article],
+    show: Show,
+    options: AddOptions,
+    assets: RunAssets,
+    title: str | None,
+    max_minutes: float | None,
+) -> RenderedDigest | RenderFailure:
+    """Render a digest of ``articles`` on this worker (one Dask task: its stories are
+    synthesized in sequence there). Never raises a NewsaudioError."""
+    from newsaudio.pipeline import render_digest
+
+    def make(runtime: Runtime, work: Path) -> RenderedDigest:
+        made = render_digest(
+            articles, show, options, runtime, assets, work, title=title, max_minutes=max_minutes
+        )
+        rendition, mp3, worker = _shipped(made.rendition)
+        return RenderedDigest(replace(made, rendition=rendition), mp3, worker)
+
+    result: RenderedDigest | RenderFailure = _on_worker(options, make)
+    return result
 
 
 # -- the client side -------------------------------------------------------------------------
@@ -285,7 +333,7 @@ class DaskExecutor:
         yield from failed
         for future in completed:
             job = pending.pop(future.key)
-            value = self._result(future, job)
+            value = self._result(future, job.key)
             future.release()
             if isinstance(value, NewsaudioError):
                 yield job, value
@@ -303,26 +351,67 @@ class DaskExecutor:
                 yield job, replace(value.rendition, mp3_path=path)
         shared.release()
 
-    def _result(self, future: Any, job: RenderJob) -> RenderedEpisode | NewsaudioError:
-        """What a finished task brought back, or the error that failed its article."""
+    def _result(self, future: Any, name: str) -> Any:
+        """What a finished task brought back (RenderedEpisode, RenderedDigest), or the error
+        that failed it (``name``: what it rendered, for the message)."""
         from distributed import KilledWorker
 
         try:
             value = future.result()
         except KilledWorker:
             return ClusterError(
-                f"{job.key}: every worker that rendered it died (killed or out of memory)"
+                f"{name}: every worker that rendered it died (killed or out of memory)"
             )
         except Exception as exc:  # a bug on the worker: this article fails, the others go on
             message = " ".join(str(exc).split())
             return NewsaudioError(
-                f"{job.key}: internal error on a worker: {type(exc).__name__}: {message} "
+                f"{name}: internal error on a worker: {type(exc).__name__}: {message} "
                 "(rerun without --cluster and with --traceback, and report it)"
             )
         if isinstance(value, RenderFailure):
             return value.error()
-        assert isinstance(value, RenderedEpisode)
         return value
+
+    def render_digest(
+        self,
+        articles: Sequence[Article],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        work: Path,
+        progress: ProgressCallback | None = None,
+        *,
+        title: str | None = None,
+        max_minutes: float | None = None,
+    ) -> DigestRendition:
+        """:func:`newsaudio.pipeline.render_digest` as one Dask task: the digest renders on a
+        worker and its MP3 is written into ``work`` here. Raises what render_digest raises,
+        or ClusterError when every worker that tried it died."""
+        future = self.client.submit(
+            digest_task,
+            list(articles),
+            show,
+            options,
+            assets,
+            title,
+            max_minutes,
+            key=f"newsaudio-digest-{uuid.uuid4().hex[:8]}",
+            pure=False,
+        )
+        value = self._result(future, f"digest of {len(articles)} stories")
+        future.release()
+        if isinstance(value, NewsaudioError):
+            raise value
+        assert isinstance(value, RenderedDigest)
+        path = work / value.made.rendition.mp3_path.name
+        try:
+            path.write_bytes(value.mp3)
+        except OSError as exc:
+            raise PublishError(
+                f"{show.out_dir}: cannot write the episode ({exc.strerror or exc})"
+            ) from exc
+        return replace(value.made, rendition=replace(value.made.rendition, mp3_path=path))
 
     def close(self) -> None:
         """Close the client, and stop the LocalCluster if this run started one."""
