@@ -447,3 +447,21 @@ def test_gpo_downloads_from_the_published_copy_and_sees_a_week_old_article_as_ne
         assert re.search(r"\b1 episodes? downloaded", gpo("download"))
         newest = next(p for p in downloads.rglob("*.mp3") if p.name != got.name)
         assert newest.read_bytes() == (show.episodes_dir / newest.name).read_bytes()
+
+
+def test_init_private_with_a_target_writes_the_tables(workdir: Path, tmp_path: Path) -> None:
+    www = tmp_path / "www"
+    code, out, err = run(
+        "init", "--yes", "--private", "--publish-to", str(www), "--keep", "5", "--keep-days", "30"
+    )
+    assert code == 0, err
+    settings = tomllib.loads((workdir / "newsaudio.toml").read_text(encoding="utf-8"))
+    assert settings["private"] is True
+    assert settings["publish"] == {"to": str(www)}
+    assert settings["retention"] == {"keep_last": 5, "keep_days": 30}
+    assert f"publish to: {www}" in out
+    # nothing to publish yet; a target of an unknown kind is a settings error
+    code, _, err = run("publish", "--dry-run")
+    assert code == 7 and "no feed.xml yet" in err
+    code, _, err = run("publish", "--to", "ftp://example.org/x")
+    assert code == 8 and "not a publish target" in err
