@@ -4,7 +4,8 @@ Each benchmark measures newsaudio against a baseline in the same run (Piper's ow
 gtts-cli, a naive pydub loop, or the text-to-speech time) and prints its figures and a last
 JSON line; this runner collects those lines.
 
-Run: python benchmarks/run.py [--only NAME ...]   (NAME: spine, frontend, tts, assembly, update)
+Run: python benchmarks/run.py [--only NAME ...]
+(NAME: spine, frontend, tts, assembly, update, publish)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["spine", "frontend", "assembly", "tts", "update"]
+ORDER = ["spine", "frontend", "assembly", "tts", "update", "publish"]
 
 
 def main() -> None:
