@@ -857,6 +857,8 @@ def render_many(
     (a local pool, a Dask cluster) yield the same outcomes.
     """
     for job in jobs:
+        if isinstance(job.source, str):
+            _LOG.info("stage load: %s", job.source)
         try:
             article = (
                 load_article(job.source, force=options.force)
