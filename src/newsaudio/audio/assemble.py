@@ -182,7 +182,7 @@ def matching_gain(
 
     if reference_lufs <= SILENT_LUFS or not len(samples):
         return 0.0
-    measured = measure_segment(Segment(samples, rate_hz)).integrated_lufs
+    measured = measure_segment(Segment(samples, rate_hz), peak=False).integrated_lufs
     if measured <= SILENT_LUFS:
         return 0.0
     wanted = reference_lufs + offset_lu - measured
@@ -409,7 +409,7 @@ def assemble(
             from newsaudio.audio.master import measure_segment
 
             head_pcm = np.concatenate([t.samples for _, t in head])
-            reference = measure_segment(Segment(head_pcm, rate_hz)).integrated_lufs
+            reference = measure_segment(Segment(head_pcm, rate_hz), peak=False).integrated_lufs
         if intro_pcm is not None:
             intro_pcm = gain(
                 intro_pcm, matching_gain(intro_pcm, rate_hz, reference, JINGLE_OFFSET_LU)

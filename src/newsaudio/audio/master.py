@@ -9,7 +9,11 @@ Method (:class:`StreamingMaster`, used by the pipeline):
    measured: loudness ``P``, and through the gain+limiter chain at ``target - P`` and
    1.5 dB more, which gives the gain ``g`` that brings this head to the target (and how
    loudness follows gain through the limiter). From then on the PCM is streamed into one
-   ffmpeg process: a speculative MP3 encode at ``g``, measured as it is encoded.
+   ffmpeg process: a speculative MP3 encode at ``g``, measured as it is encoded (the
+   chain's output by one ``ebur128``, and the MP3 frames themselves, copied to a second
+   ffmpeg by the ``tee`` muxer, decoded and measured with their true peak). The head's
+   loudness comes from the meter it streamed through; the two chain gains are measured
+   without true peak (only loudness is wanted there).
    The limiter (``alimiter``, fast look-ahead) holds sample peaks
    :data:`CEILING_MARGIN_DB` below the true-peak target; it costs loudness, more so the
    higher the gain, hence the measured gains.
@@ -18,12 +22,13 @@ Method (:class:`StreamingMaster`, used by the pipeline):
    otherwise the gain is corrected along the measured slope and the programme is encoded
    again from its PCM file (:func:`encode` does the same without streaming, for
    programmes too short to predict: it measures the limiter at two gains in parallel).
-3. The MP3 itself is measured; if it is still off target by more than
+3. The MP3 itself is measured (for a kept speculative MP3, that measurement is already
+   done); if it is still off target by more than
    :data:`TOLERANCE_LU` or above the true-peak ceiling, gain and ceiling are corrected and
    it is encoded again (at most twice).
 
-So on a typical run all mastering work overlaps synthesis, and what is left after the last
-sentence is one measurement of the MP3.
+So on a typical run all mastering work overlaps synthesis, and nothing is left after the
+last sentence but the end of the stream.
 
 Silent or nearly silent programmes (below -60 LUFS) get no gain at all.
 """
@@ -39,6 +44,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from newsaudio.audio.ffmpeg import find_ffmpeg, run_ffmpeg
 from newsaudio.errors import AudioError
@@ -125,8 +131,8 @@ class LoudnessMeter:
     Runs ``ffmpeg -f s16le -i - -af ebur128 -f null -`` (plus ``filters`` before the meter,
     and more outputs with ``outputs``) and writes every block it is given to ffmpeg's
     standard input. Only integrated loudness and range are measured (the true peak of a
-    programme before mastering is of no use; it is reported as -120 dBTP). Use as a context
-    manager.
+    programme before mastering is of no use; it is reported as -120 dBTP). ``stdout``
+    receives ffmpeg's standard output (an output ``pipe:1``). Use as a context manager.
     """
 
     def __init__(
@@ -136,6 +142,7 @@ class LoudnessMeter:
         *,
         filters: str = "",
         outputs: list[str] | None = None,
+        stdout: IO[bytes] | None = None,
     ) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
         self._proc = subprocess.Popen(
@@ -156,7 +163,7 @@ class LoudnessMeter:
                 *(outputs or ["-f", "null", "-"]),
             ],
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
+            stdout=stdout if stdout is not None else subprocess.DEVNULL,
             stderr=self._stderr,
             process_group=0,  # Ctrl-C is newsaudio's to handle (see audio/ffmpeg.py)
         )
@@ -196,6 +203,52 @@ class LoudnessMeter:
         self._stderr.close()
 
 
+class MP3Meter:
+    """Measures an MP3 stream while the encoder writes it: ``ffmpeg -f mp3 -i - -af
+    ebur128=peak=true -f null -`` reading :attr:`stdin` (give it to the encoder as its
+    standard output, then :meth:`detach`). The result equals :func:`measure_file` of the
+    finished file (the same frames are decoded), without a pass after encoding."""
+
+    def __init__(self) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self._proc = subprocess.Popen(
+            [find_ffmpeg(), "-hide_banner", "-nostats", "-f", "mp3", "-i", "-",
+             "-af", "ebur128=peak=true", "-f", "null", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+            process_group=0,
+        )  # fmt: skip
+        assert self._proc.stdin is not None
+        self.stdin: IO[bytes] = self._proc.stdin
+
+    def detach(self) -> None:
+        """Close this process's end of the input (the encoder holds its own copy)."""
+        self.stdin.close()
+
+    def result(self) -> Loudness | None:
+        """The MP3's loudness once the stream ends; None if the measurement failed."""
+        try:
+            code = self._proc.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            return None
+        self._stderr.seek(0)
+        text = self._stderr.read().decode("utf-8", "replace")
+        if code != 0 or "Integrated loudness" not in text:
+            return None
+        return parse_ebur128(text)
+
+    def close(self) -> None:
+        """Stop ffmpeg if it still runs."""
+        if not self.stdin.closed:
+            with contextlib.suppress(OSError):
+                self.stdin.close()
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._stderr.close()
+
+
 def measure_file(path: Path) -> Loudness:
     """Integrated loudness, true peak and loudness range of any file ffmpeg decodes."""
     err = run_ffmpeg(
@@ -205,12 +258,14 @@ def measure_file(path: Path) -> Loudness:
     return parse_ebur128(err)
 
 
-def measure_segment(segment: Segment, filters: str = "") -> Loudness:
+def measure_segment(segment: Segment, filters: str = "", *, peak: bool = True) -> Loudness:
     """Integrated loudness, true peak and loudness range of an in-memory :class:`Segment`.
 
     Used to loudness-match jingles and music beds to the speech. A segment shorter than
     one 400 ms gating block (or silent) reports -70 LUFS. ``filters`` (an ffmpeg filter chain)
-    is applied before measuring. Raises AudioError if ffmpeg fails.
+    is applied before measuring. ``peak=False`` skips the true peak (4x oversampling, about
+    half the work; reported as -120 dBTP) when only loudness is wanted. Raises AudioError if
+    ffmpeg fails.
     """
     err = run_ffmpeg(
         [
@@ -224,7 +279,7 @@ def measure_segment(segment: Segment, filters: str = "") -> Loudness:
             "-i",
             "-",
             "-af",
-            (filters + "," if filters else "") + "ebur128=peak=true",
+            (filters + "," if filters else "") + ("ebur128=peak=true" if peak else "ebur128"),
             "-f",
             "null",
             "-",
@@ -308,6 +363,19 @@ def _encode_args(s: MasterSettings, out_path: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def _encode_and_stream_args(s: MasterSettings, out_path: Path) -> list[str]:
+    """Like :func:`_encode_args`, and the same MP3 frames also on standard output (ffmpeg's
+    ``tee`` muxer; the file keeps its Xing/LAME header, the copy on stdout has none and may
+    fail alone: ``onfail=ignore``)."""
+    quoted = "'" + f"file:{out_path.resolve()}".replace("'", "'\\''") + "'"
+    return [
+        "-map", "0:a", "-c:a", "libmp3lame", "-b:a", f"{s.bitrate_kbps}k",
+        "-ar", str(s.sample_rate_hz), "-ac", str(s.channels), "-map_metadata", "-1", "-f", "tee",
+        f"[f=mp3:id3v2_version=0:write_xing=1]{quoted}"
+        "|[f=mp3:id3v2_version=0:write_xing=0:onfail=ignore]pipe\\:1",
+    ]  # fmt: skip
+
+
 def _encode_pcm(
     programme: Programme, gain: float, ceiling: float, s: MasterSettings, out_path: Path
 ) -> None:
@@ -327,15 +395,19 @@ def _verified(
     silent: bool,
     encoded: bool,
     slope: float = 1.0,
+    measured: Loudness | None = None,
 ) -> EncodedAudio:
-    """Measure the MP3 (encoding it first unless ``encoded``); correct and re-encode if it
-    misses the target by more than :data:`TOLERANCE_LU` or exceeds the true-peak ceiling."""
+    """Measure the MP3 (encoding it first unless ``encoded``; ``measured``: the encoded MP3's
+    loudness, measured while it was written); correct and re-encode if it misses the target
+    by more than :data:`TOLERANCE_LU` or exceeds the true-peak ceiling."""
     result: Loudness | None = None
     for _attempt in range(3):
         if not encoded:
             _encode_pcm(programme, gain, ceiling, s, out_path)
+            measured = None
         encoded = False
-        result = measure_file(out_path)
+        result = measured or measure_file(out_path)
+        measured = None
         off = s.target_lufs - result.integrated_lufs
         over = result.true_peak_dbtp - s.true_peak_dbtp
         _LOG.debug("master: MP3 at %.2f dB measures %.1f LUFS, %.1f dBTP", gain,
@@ -394,6 +466,7 @@ class StreamingMaster:
         self._held_bytes = 0
         self._started = False
         self._streams: list[LoudnessMeter] = []
+        self._mp3_meter: MP3Meter | None = None
         self.gains: tuple[float, float] = (0.0, 1.0)  # speculative gain (dB), loudness slope
 
     def feed(self, data: bytes) -> None:
@@ -415,7 +488,7 @@ class StreamingMaster:
         import numpy as np
 
         samples = np.frombuffer(head, dtype="<i2").reshape(-1, self.s.channels)
-        predicted = measure_segment(Segment(samples.astype(np.int16), self.s.sample_rate_hz))
+        predicted = self._meter.result()  # it has measured exactly the head
         if predicted.integrated_lufs <= SILENT_LUFS:
             return  # nothing to predict from: finish() takes the non-streaming path
         g0 = _clamp_gain(self.s.target_lufs - predicted.integrated_lufs)
@@ -425,7 +498,11 @@ class StreamingMaster:
         head_segment = Segment(samples.astype(np.int16), self.s.sample_rate_hz)
         with ThreadPoolExecutor(2) as pool:
             la, lb = pool.map(
-                lambda g: measure_segment(head_segment, _chain(g, self.ceiling)).integrated_lufs,
+                lambda g: (
+                    measure_segment(
+                        head_segment, _chain(g, self.ceiling), peak=False
+                    ).integrated_lufs
+                ),
                 (g0, g0 + 1.5),
             )
         slope = min(1.0, max(0.2, (lb - la) / 1.5))
@@ -435,10 +512,14 @@ class StreamingMaster:
         _LOG.debug("master: head %.1f LUFS; %.2f dB -> %.2f, +1.5 dB -> %.2f; speculative %.2f dB",
                    predicted.integrated_lufs, g0, la, lb, genc)  # fmt: skip
         rate, channels = self.s.sample_rate_hz, self.s.channels
+        # the MP3 is measured as it is encoded, so no pass over it is left for the end
+        self._mp3_meter = MP3Meter()
         self._streams = [
             LoudnessMeter(rate, channels, filters=_chain(genc, self.ceiling),
-                          outputs=_encode_args(self.s, self.out_path)),
+                          outputs=_encode_and_stream_args(self.s, self.out_path),
+                          stdout=self._mp3_meter.stdin),
         ]  # fmt: skip
+        self._mp3_meter.detach()
         for stream in self._streams:
             stream.feed(head)
 
@@ -451,6 +532,7 @@ class StreamingMaster:
                 stream.__exit__(None, None, None)
             return encode(programme, measured, self.out_path, self.s)
         lenc = self._streams[0].result().integrated_lufs
+        mp3 = self._mp3_meter.result() if self._mp3_meter is not None else None
         genc, slope = self.gains
         aim = self.s.target_lufs + MP3_LOSS_LU
         keep = abs(lenc - aim) <= ACCEPT_LU
@@ -458,7 +540,8 @@ class StreamingMaster:
         _LOG.debug("master: speculative MP3 at %.2f dB: chain %.2f LUFS; %s", genc, lenc,
                    "kept" if keep else f"encoding again at {wanted:.2f} dB")  # fmt: skip
         return _verified(programme, self.out_path, self.s, genc if keep else wanted,
-                         self.ceiling, silent=False, encoded=keep, slope=slope)  # fmt: skip
+                         self.ceiling, silent=False, encoded=keep, slope=slope,
+                         measured=mp3 if keep else None)  # fmt: skip
 
     def __enter__(self) -> StreamingMaster:
         return self
@@ -471,3 +554,5 @@ class StreamingMaster:
     ) -> None:
         for process in (self._meter, *self._streams):
             process.__exit__(exc_type, exc, tb)
+        if self._mp3_meter is not None:
+            self._mp3_meter.close()

@@ -14,6 +14,7 @@ import atexit
 import contextlib
 import json
 import logging
+import os
 import queue
 import subprocess
 import sys
@@ -88,15 +89,22 @@ class _Worker:
         last = next((ln for ln in reversed(lines) if ln), "")
         return f"exit {code}" + (f": {last}" if last else "")
 
-    def close(self) -> None:
-        """Kill the process, then close the pipes (a thread blocked reading gets EOF first)."""
+    def close(self) -> float:
+        """Kill the process, then close the pipes (a thread blocked reading gets EOF first).
+        Returns the CPU seconds the process used (0.0 if it was reaped elsewhere)."""
+        cpu_s = 0.0
         if self.proc.poll() is None:
             self.proc.kill()
+            with contextlib.suppress(ChildProcessError):
+                _, status, usage = os.wait4(self.proc.pid, 0)
+                self.proc.returncode = os.waitstatus_to_exitcode(status)
+                cpu_s = usage.ru_utime + usage.ru_stime
         self.proc.wait()
         for stream in (self.stdin, self.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
         self.stderr.close()
+        return cpu_s
 
 
 class PiperPool:
@@ -178,8 +186,8 @@ class PiperPool:
                 return
             self._closed = True
         self._idle.put(None)
-        for worker in self._workers:
-            worker.close()
+        cpu_s = sum(worker.close() for worker in self._workers)
+        _LOGGER.debug("piper: %d worker processes stopped (%.2f CPU-s)", len(self._workers), cpu_s)
 
 
 _POOLS: dict[tuple[str, str, int, int, str], PiperPool] = {}
