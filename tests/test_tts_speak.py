@@ -15,7 +15,7 @@ from newsaudio.models import Article, Script, Utterance
 from newsaudio.tts.base import Voice, create_engine, get_voice
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.fake import FakeEngine
-from newsaudio.tts.speak import SpeakStats, speak
+from newsaudio.tts.speak import SpeakStats, dispatch_order, speak
 from tests.conftest import cli_runner
 
 TEXTS = [
@@ -98,3 +98,11 @@ def test_piper_worker_processes_keep_order(tmp_path: Path, monkeypatch: pytest.M
     frames = [s.frames for _, s in out]
     assert frames[1] > frames[0] > 0 and frames[1] > frames[2] > 0
     assert os.environ["NEWSAUDIO_PIPER_WORKERS"] == "2"
+
+
+def test_dispatch_order_tail_longest_first() -> None:
+    texts = [f"{'x' * n}" for n in (5, 9, 1, 7, 3, 8, 2, 6, 4, 10)]
+    assert dispatch_order(texts, 1) == list(range(10))
+    order = dispatch_order(texts, 2)  # the last 6 chunks, longest first
+    assert order == [0, 1, 2, 3, 9, 5, 7, 8, 4, 6]
+    assert sorted(dispatch_order(texts[:3], 2)) == [0, 1, 2]

@@ -185,7 +185,9 @@ def add(
         bitrate_kbps=bitrate_kbps,
     )
     cluster = cluster_address(cluster, config_file)
-    if not cluster:  # on a cluster the workers synthesize, not this process
+    # not on a cluster (its workers synthesize), nor when a file source is missing (it fails
+    # before any synthesis)
+    if not cluster and all(_may_exist(source) for source in sources):
         prestart(show.voice or DEFAULT_VOICE)  # Piper's workers load the model meanwhile
     click.get_current_context().call_on_close(shutdown_engines)  # also on errors and Ctrl-C
 
@@ -257,6 +259,11 @@ def _print_episode(result: Result, show: Show, as_json: bool) -> None:
         f"{ep.loudness.integrated_lufs:.1f} LUFS, "
         f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
     )
+
+
+def _may_exist(source: str) -> bool:
+    """False for a file source that is certainly missing (URLs and ``-`` may exist)."""
+    return source == "-" or "://" in source or Path(source).exists()
 
 
 class _SourceBars:

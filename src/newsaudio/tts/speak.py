@@ -4,7 +4,9 @@ Segments are yielded in script order as soon as each is ready, so assembly can s
 Every synthesized segment is stored in the cache before it is yielded: a run killed at any
 moment resumes with only the missing chunks. An engine with a ``concurrency`` attribute
 above 1 (gTTS: requests in flight; Piper with worker processes) gets that many chunks in
-flight at once, with at most twice that many finished segments waiting in memory.
+flight at once, with at most twice that many finished segments waiting in memory, except
+at the end of the script, whose last few chunks are dispatched at once, longest first (see
+:func:`dispatch_order`).
 
 A chunk the engine fails on for good is spoken by the ``fallback`` engine when there is one
 (logged, and listed in :attr:`SpeakStats.fallback_chunks`); otherwise speaking stops with a
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -65,6 +66,24 @@ def _through_cache(engine: Engine, identity: str, cache: SegmentCache, text: str
     return segment
 
 
+TAIL_CHUNKS_PER_WORKER = 3
+"""The last ``TAIL_CHUNKS_PER_WORKER * workers`` chunks of a script are dispatched longest
+first (all at once, reassembled in order): the last chunk to finish is then a short one, so
+no worker runs alone for long at the end of a script."""
+
+
+def dispatch_order(texts: list[str], workers: int) -> list[int]:
+    """Indices of ``texts`` in the order they are given to ``workers`` workers: script order,
+    then the tail (see :data:`TAIL_CHUNKS_PER_WORKER`) longest text first. With one worker,
+    script order."""
+    total = len(texts)
+    if workers <= 1:
+        return list(range(total))
+    tail_from = total - min(total, TAIL_CHUNKS_PER_WORKER * workers)
+    tail = sorted(range(tail_from, total), key=lambda i: (-len(texts[i]), i))
+    return [*range(tail_from), *tail]
+
+
 def speak(
     script: Script,
     engine: Engine,
@@ -87,11 +106,13 @@ def speak(
     stats = stats if stats is not None else SpeakStats()
     workers = max(1, workers or int(getattr(engine, "concurrency", 1)))
 
-    failed: list[SynthesisError] = []  # the first chunk that failed for good stops the rest
+    # the first chunk that failed for good stops the chunks after it (those before it are
+    # still spoken and cached, whatever order they were dispatched in)
+    failed: list[tuple[int, SynthesisError]] = []
 
     def produce(index: int) -> Segment:
-        if failed:
-            raise failed[0]
+        if failed and index > failed[0][0]:
+            raise failed[0][1]
         text = utterances[index].spoken
         key = cache.key(identity, text)
         segment = cache.get(key)
@@ -105,7 +126,7 @@ def speak(
                 raise  # a model that cannot load is the voice's fault, not the chunk's
             if fallback is None:
                 error = SynthesisError(f"chunk {index + 1} of {total}: {exc}")
-                failed.append(error)
+                failed.append((index, error))
                 raise error from exc
             _LOGGER.warning(
                 "chunk %d of %d: %s; speaking it with the fallback voice %r",
@@ -117,7 +138,7 @@ def speak(
                 error = SynthesisError(
                     f"chunk {index + 1} of {total}: {exc}; the fallback voice failed too: {exc2}"
                 )
-                failed.append(error)
+                failed.append((index, error))
                 raise error from exc2
             stats.count("fallback", index + 1)
             return segment
@@ -133,23 +154,25 @@ def speak(
             yield utterance, segment
         return
 
+    order = dispatch_order([u.spoken for u in utterances], workers)
+    tail_from = total - min(total, TAIL_CHUNKS_PER_WORKER * workers)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak")
-    pending: deque[Future[Segment]] = deque()
+    pending: dict[int, Future[Segment]] = {}  # submitted, not yet yielded
     window = 2 * workers
     submitted = 0
     finished = False
     try:
         for index, utterance in enumerate(utterances):
-            while submitted < total and len(pending) < window:
-                pending.append(pool.submit(produce, submitted))
+            while submitted < total and (len(pending) < window or submitted >= tail_from):
+                pending[order[submitted]] = pool.submit(produce, order[submitted])
                 submitted += 1
-            segment = pending.popleft().result()
+            segment = pending.pop(index).result()
             if progress is not None:
                 progress(index + 1, total)
             yield utterance, segment
         finished = True
     finally:
-        for future in pending:
+        for future in pending.values():
             future.cancel()
         # On an error or an interrupt, do not wait for chunks in flight: the run is ending,
         # and closing the engine (Runtime.close) stops them.
