@@ -136,14 +136,48 @@ SESSION_OPTIONS: dict[str, Any] = {"spinning": 0}
 :func:`newsaudio.tts.piper_worker.session_options`; measured in benchmarks/bench_tts.py)."""
 
 
+@functools.lru_cache(maxsize=1)
+def _cpu_identity() -> str:
+    """The CPU's model name and instruction-set flags (what onnxruntime's optimized graphs
+    may depend on)."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            lines = f.read().split("\n\n", 1)[0].splitlines()
+    except OSError:
+        lines = []
+    keep = [ln for ln in lines if ln.split(":", 1)[0].strip() in ("model name", "flags")]
+    return "\n".join([platform.machine(), platform.processor(), *keep])
+
+
+@functools.lru_cache(maxsize=8)
+def session_options(model: str) -> dict[str, Any]:
+    """:data:`SESSION_OPTIONS` plus where onnxruntime's optimized graph of ``model`` is kept
+    for this machine: ``<user cache dir>/models/`` (``$NEWSAUDIO_CACHE_DIR/models/``), keyed
+    by the model file, the onnxruntime version and the CPU."""
+    from importlib.metadata import version
+
+    from newsaudio.tts.cache import default_cache_dir
+
+    path = Path(model)
+    stat = path.stat()
+    key = hashlib.sha256(
+        f"{path.resolve()}/{stat.st_size}/{stat.st_mtime_ns}/{version('onnxruntime')}/"
+        f"{_cpu_identity()}".encode()
+    ).hexdigest()[:32]
+    optimized = default_cache_dir() / "models" / f"{path.stem}-{key}.onnx"
+    return {**SESSION_OPTIONS, "optimized": str(optimized)}
+
+
 @functools.lru_cache(maxsize=4)
 def _load_voice(model: str, config: str, threads: int = 0) -> Any:
     """Load a Piper model once per process (keyed by path and thread count): one onnxruntime
-    session with :data:`SESSION_OPTIONS`."""
+    session with :func:`session_options`."""
     from newsaudio.tts.piper_worker import load
 
     try:
-        return load(model, config, threads, SESSION_OPTIONS)
+        return load(model, config, threads, session_options(model))
     except Exception as exc:  # onnxruntime / JSON errors: a corrupt or foreign model
         raise VoiceError(f"cannot load Piper model {model}: {exc}") from exc
 
@@ -157,7 +191,7 @@ def _speak(piper: Any, text: str, speaker: int | None, length_scale: float | Non
 
 def _pool(model: str, config: str, workers: int, threads: int) -> PiperPool:
     """The worker processes for one model (started once per process)."""
-    return shared_pool(model, config, workers, threads, SESSION_OPTIONS)
+    return shared_pool(model, config, workers, threads, session_options(model))
 
 
 def prestart(voice: Voice) -> None:
