@@ -203,6 +203,13 @@ class LoudnessMeter:
         self._stderr.close()
 
 
+LAME_DELAY_SAMPLES = 1105
+"""Samples before an MP3's first real sample (LAME's encoder delay 576 + the decoder's 529):
+the file's LAME header tells decoders to skip them; the copy :class:`MP3Meter` reads has no
+header, so it skips them itself and decodes exactly what the file decodes to (plus the end
+padding, near silence, below the meter's gate)."""
+
+
 class MP3Meter:
     """Measures an MP3 stream while the encoder writes it: ``ffmpeg -f mp3 -i - -af
     ebur128=peak=true -f null -`` reading :attr:`stdin` (give it to the encoder as its
@@ -213,7 +220,8 @@ class MP3Meter:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self._proc = subprocess.Popen(
             [find_ffmpeg(), "-hide_banner", "-nostats", "-f", "mp3", "-i", "-",
-             "-af", "ebur128=peak=true", "-f", "null", "-"],
+             "-af", f"atrim=start_sample={LAME_DELAY_SAMPLES},ebur128=peak=true",
+             "-f", "null", "-"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
