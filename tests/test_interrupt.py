@@ -112,7 +112,11 @@ def test_sigint_to_the_process_group_at_five_moments(tmp_path: Path) -> None:
         with (tmp_path / "stdout").open("w+b") as stdout, (tmp_path / "stderr").open("w+b") as err:
             start = time.monotonic()
             proc = subprocess.Popen(
-                [*base, str(article)], stdout=stdout, stderr=err, start_new_session=True
+                [*base, str(article)],
+                stdout=stdout,
+                stderr=err,
+                start_new_session=True,
+                env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a crash would say where
             )
             while not due() and proc.poll() is None and time.monotonic() - start < 240:
                 time.sleep(0.01)

@@ -110,9 +110,14 @@ def convert(segment: Segment, rate_hz: int, channels: int) -> npt.NDArray[np.int
     if segment.sample_rate_hz != rate_hz and len(samples):
         import soxr
 
-        out = soxr.resample(
-            samples.astype(np.float32) / 32768.0, segment.sample_rate_hz, rate_hz, quality="HQ"
-        )
+        from newsaudio.interrupts import deferred
+
+        # python-soxr (nanobind) aborts the process when a Ctrl-C lands inside it: take the
+        # interrupt right after the call instead
+        with deferred():
+            out = soxr.resample(
+                samples.astype(np.float32) / 32768.0, segment.sample_rate_hz, rate_hz, quality="HQ"
+            )
         out = np.asarray(out, dtype=np.float32).reshape(-1, channels)
         samples = np.clip(np.round(out * 32768.0), -32768, 32767).astype(np.int16)
     return np.ascontiguousarray(samples, dtype=np.int16)

@@ -58,15 +58,17 @@ class _Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin: IO[bytes] = self.proc.stdin
         self.stdout: IO[bytes] = self.proc.stdout
+        self.in_use = threading.Lock()  # held while a request uses the pipes
 
     def request(self, text: str, speaker: int | None, length_scale: float | None) -> bytes:
         """Send one request and wait for its reply; raises OSError/EOFError if the worker is
         gone, WorkerFailed or WorkerVoiceError if it could not speak."""
         line = json.dumps({"text": text, "speaker": speaker, "length_scale": length_scale})
-        self.stdin.write(line.encode("utf-8") + b"\n")
-        self.stdin.flush()
-        kind, size = HEADER.unpack(self._read(HEADER.size))
-        payload = self._read(size)
+        with self.in_use:
+            self.stdin.write(line.encode("utf-8") + b"\n")
+            self.stdin.flush()
+            kind, size = HEADER.unpack(self._read(HEADER.size))
+            payload = self._read(size)
         if kind == PCM:
             return payload
         message = payload.decode("utf-8", "replace")
@@ -90,8 +92,9 @@ class _Worker:
         return f"exit {code}" + (f": {last}" if last else "")
 
     def close(self) -> float:
-        """Kill the process, then close the pipes (a thread blocked reading gets EOF first).
-        Returns the CPU seconds the process used (0.0 if it was reaped elsewhere)."""
+        """Kill the process, then close the pipes unless a request is using them (that
+        thread gets EOF and ends; the pipes close with their objects). Returns the CPU
+        seconds the process used (0.0 if it was reaped elsewhere)."""
         cpu_s = 0.0
         if self.proc.poll() is None:
             self.proc.kill()
@@ -100,9 +103,13 @@ class _Worker:
                 self.proc.returncode = os.waitstatus_to_exitcode(status)
                 cpu_s = usage.ru_utime + usage.ru_stime
         self.proc.wait()
-        for stream in (self.stdin, self.stdout):
-            with contextlib.suppress(OSError):
-                stream.close()
+        if self.in_use.acquire(blocking=False):  # never close a pipe another thread is using
+            try:
+                for stream in (self.stdin, self.stdout):
+                    with contextlib.suppress(OSError):
+                        stream.close()
+            finally:
+                self.in_use.release()
         self.stderr.close()
         return cpu_s
 
