@@ -875,8 +875,6 @@ def render_many(
         if isinstance(job.source, str):
             _LOG.info("stage load: %s", job.source)
         try:
-            if isinstance(job.source, str):
-                _LOG.info("stage load: %s", job.source)
             article = (
                 load_article(job.source, force=options.force)
                 if isinstance(job.source, str)
