@@ -108,13 +108,13 @@ def convert(segment: Segment, rate_hz: int, channels: int) -> npt.NDArray[np.int
         else:
             samples = np.repeat(samples[:, :1], channels, axis=1)
     if segment.sample_rate_hz != rate_hz and len(samples):
-        import soxr
-
         from newsaudio.interrupts import deferred
 
-        # python-soxr (nanobind) aborts the process when a Ctrl-C lands inside it: take the
-        # interrupt right after the call instead
+        # python-soxr (nanobind) aborts the process when a Ctrl-C lands inside it (its import
+        # or a call): take the interrupt right after instead
         with deferred():
+            import soxr
+
             out = soxr.resample(
                 samples.astype(np.float32) / 32768.0, segment.sample_rate_hz, rate_hz, quality="HQ"
             )
