@@ -309,7 +309,9 @@ class DaskExecutor:
         from newsaudio.pipeline import load_article, work_folder
 
         run = uuid.uuid4().hex[:8]
-        shared = self.client.scatter(assets, broadcast=True, hash=False)
+        # The assets (cover thumbnail, user jingles: small) travel inside each task rather than
+        # as scattered data: a scattered dependency dies with the worker holding it, and its
+        # dependants are then cancelled instead of rerun.
         pending: dict[Any, RenderJob] = {}
         failed: list[Outcome] = []
         completed = as_completed(loop=self.client.loop)
@@ -324,7 +326,7 @@ class DaskExecutor:
                 article,
                 show,
                 options,
-                shared,
+                assets,
                 key=f"newsaudio-render-{run}-{number}",
                 pure=False,
             )
@@ -349,7 +351,6 @@ class DaskExecutor:
                     yield job, error
                     continue
                 yield job, replace(value.rendition, mp3_path=path)
-        shared.release()
 
     def _result(self, future: Any, name: str) -> Any:
         """What a finished task brought back (RenderedEpisode, RenderedDigest), or the error
