@@ -17,6 +17,28 @@ if TYPE_CHECKING:
     from newsaudio.pipeline import Result
 
 
+def speed_option(f: F) -> F:
+    """Add ``--speed X`` (0.5-2.0; None = the show's setting) to a command."""
+    return click.option(
+        "--speed",
+        type=click.FloatRange(0.5, 2.0),
+        default=None,
+        help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
+        "[default: newsaudio.toml, else 1].",
+    )(f)
+
+
+def cache_dir_option(f: F) -> F:
+    """Add ``--cache-dir DIR`` (env ``NEWSAUDIO_CACHE_DIR``) to a command."""
+    return click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        envvar="NEWSAUDIO_CACHE_DIR",
+        help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
+    )(f)
+
+
 def cluster_option(f: F) -> F:
     """Add ``--cluster ADDRESS`` (env ``NEWSAUDIO_CLUSTER``) to a command; resolve it with
     :func:`cluster_address`."""

@@ -11,6 +11,7 @@ import click
 
 from newsaudio.commands._common import (
     ArticleBar,
+    cache_dir_option,
     cluster_address,
     cluster_option,
     echo_error,
@@ -18,6 +19,7 @@ from newsaudio.commands._common import (
     progress_bar,
     publish_after_run,
     report_removed,
+    speed_option,
 )
 from newsaudio.commands.init import load_show_from
 from newsaudio.errors import NewsaudioError
@@ -63,26 +65,14 @@ if TYPE_CHECKING:
     default=None,
     help="Voice profile name (see voices/) [default: newsaudio.toml, else joe].",
 )
-@click.option(
-    "--speed",
-    type=click.FloatRange(0.5, 2.0),
-    default=None,
-    help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
-    "[default: newsaudio.toml, else 1].",
-)
+@speed_option
 @click.option(
     "--base-url",
     default=None,
     help="Public URL where the --out folder is served; enclosure URLs use it "
     "[default: base_url in newsaudio.toml, else http://localhost:8000/].",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="NEWSAUDIO_CACHE_DIR",
-    help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
-)
+@cache_dir_option
 @click.option("--no-jingle", is_flag=True, help="Leave out the intro and outro jingles.")
 @click.option(
     "--intro",

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from newsaudio.commands._common import (
+    cache_dir_option,
     cluster_address,
     cluster_option,
     echo_error,
@@ -16,6 +17,7 @@ from newsaudio.commands._common import (
     progress_bar,
     publish_after_run,
     report_removed,
+    speed_option,
 )
 from newsaudio.commands.init import load_show_from
 
@@ -55,21 +57,9 @@ from newsaudio.commands.init import load_show_from
 @click.option(
     "--voice", default=None, help="Voice profile name [default: newsaudio.toml, else joe]."
 )
-@click.option(
-    "--speed",
-    type=click.FloatRange(0.5, 2.0),
-    default=None,
-    help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
-    "[default: newsaudio.toml, else 1].",
-)
+@speed_option
 @click.option("--base-url", default=None, help="Public URL where the show is served.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="NEWSAUDIO_CACHE_DIR",
-    help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
-)
+@cache_dir_option
 @click.option(
     "--no-jingle", is_flag=True, help="No intro, outro or stings (a pause between stories)."
 )

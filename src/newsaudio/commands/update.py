@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsaudio.commands._common import (
+    cache_dir_option,
     cluster_address,
     cluster_option,
     episode_json,
     publish_after_run,
     report_removed,
+    speed_option,
 )
 from newsaudio.commands.init import load_show_from, show_options
 from newsaudio.errors import ExitStatus
@@ -75,20 +77,8 @@ def digest_json(item: PublishedDigest, show: Show) -> dict[str, Any]:
     "(--no-digest: an episode each) [default: the [digest] settings of newsaudio.toml, "
     "per show or per source].",
 )
-@click.option(
-    "--speed",
-    type=click.FloatRange(0.5, 2.0),
-    default=None,
-    help="Speaking speed, 0.5-2.0: speech and pauses, not jingles (1.25 = 25 % faster) "
-    "[default: newsaudio.toml, else 1].",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="NEWSAUDIO_CACHE_DIR",
-    help="Segment cache folder [default: the user cache dir; env NEWSAUDIO_CACHE_DIR].",
-)
+@speed_option
+@cache_dir_option
 @cluster_option
 @show_options
 def update(
