@@ -121,3 +121,22 @@ def test_real_subprocess_help_and_error(workdir: Path) -> None:
     )
     assert bad.returncode == 3
     assert bad.stderr.strip() == "newsaudio: error: nope.txt: no such file"
+
+
+def test_closed_stdout_stops_quietly() -> None:
+    """`newsaudio normalize FILE | head -1`: the reader goes away; no internal error, exit
+    0 (all was written before it left) or 141 (as for SIGPIPE)."""
+    from tests.conftest import EXAMPLE
+
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsaudio", "normalize", str(EXAMPLE)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) in (0, 141)
+        assert "error" not in err and "Traceback" not in err, err

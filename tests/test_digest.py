@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -627,3 +628,17 @@ def test_real_piper_digest_of_added_articles_speaks_only_the_linking_lines(
     assert record["cached"] == sum(s["utterances"] - 1 for s in singles)
     assert [c["title"] for c in record["chapters"]] == ["Headlines", STORIES[0][0], STORIES[1][0]]
     assert abs(record["loudness_lufs"] + 16) <= 1 and record["true_peak_dbtp"] <= -1
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0.1"])
+def test_max_minutes_must_be_a_sensible_number(workdir: Path, value: str) -> None:
+
+    (workdir / "a.txt").write_text("A headline\n\nOne sentence here.\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from newsaudio.cli import main; main()", "digest", "a.txt",
+         "--voice", "fake", "--max-minutes", value, "--out", "show"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "--max-minutes" in proc.stderr
+    assert not (workdir / "show").exists()

@@ -114,3 +114,17 @@ def test_full_disk_is_refused_before_the_run(tmp_path: Path) -> None:
 def test_a_writable_folder_passes_and_leaves_nothing(tmp_path: Path) -> None:
     check_writable(tmp_path, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["feed"], ["publish"]])
+def test_show_folder_that_cannot_exist_is_exit_7(tmp_path: Path, command: list[str]) -> None:
+    """Every command that writes the show takes its lock first; a show folder that cannot be
+    created (here under /proc) is one line and exit 7, never an internal error."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsaudio", *command, "--out", "/proc/newsaudio-no-show",
+         *(["--to", str(tmp_path / "pub")] if command == ["publish"] else [])],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 7, proc.stderr
+    assert proc.stderr.startswith("newsaudio: error: ") and proc.stderr.count("\n") == 1
+    assert "internal error" not in proc.stderr

@@ -192,7 +192,8 @@ def test_feed_check_counts_and_show_options_after_the_subcommand(workdir: Path) 
 
     from .test_publish import make_episodes
 
-    show = Show(out_dir=workdir / "out")
+    # a public base URL: a localhost one is (rightly) warned about
+    show = Show(out_dir=workdir / "out", base_url="https://podcast.example.org/")
     (result,) = make_episodes(workdir, show, ["One story"])
     with result.path.open("ab") as f:
         f.write(b"\0" * 10)  # the enclosure length no longer matches: one error

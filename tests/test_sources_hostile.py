@@ -76,6 +76,22 @@ def test_entity_bomb_is_inert_and_bounded() -> None:
     assert "lollollol" not in feed.title + feed.items[0].title
 
 
+def test_nested_plain_entities_in_the_title_are_never_expanded() -> None:
+    """A chain of entities a million characters deep (found by a new-user trial: feedparser
+    kept the declarations and its loose parser expanded them into the source's name)."""
+    chain = '<!ENTITY a0 "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 7)
+    )
+    body = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [{chain}]>\n<rss version="2.0"><channel>'
+        "<title>B &a6;</title><item><title>x &a6;</title><guid>g1</guid>"
+        "<description>hello</description></item></channel></rss>"
+    ).encode()
+    feed = _parse(body)
+    assert "aaaaaaaaaaa" not in feed.title + feed.items[0].title
+    assert len(feed.title) <= 300
+
+
 @pytest.mark.parametrize("body", [XXE_OPML, BOMB_OPML])
 def test_opml_entities_are_never_expanded(body: bytes) -> None:
     started = time.process_time()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import re
 import sys
 from typing import Any
@@ -53,6 +54,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("newsaudio: interrupted; finished segments are kept in the cache", err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
+        except BrokenPipeError:
+            # the reader of stdout went away (`newsaudio list | head -1`): stop quietly, as
+            # command-line tools killed by SIGPIPE do, and keep Python from complaining at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(int(ExitStatus.BROKEN_PIPE))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:

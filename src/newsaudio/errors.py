@@ -25,6 +25,7 @@ class ExitStatus(enum.IntEnum):
     CLUSTER = 9  #: --cluster unusable: dask not installed, bad address, scheduler unreachable
     PARTIAL = 10  #: update: some items or sources failed (the rest was published)
     INTERRUPTED = 130  #: interrupted by the user (Ctrl-C); the segment cache keeps finished work
+    BROKEN_PIPE = 141  #: stdout was closed by its reader (``| head``), as for SIGPIPE
 
 
 class NewsaudioError(Exception):

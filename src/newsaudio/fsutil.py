@@ -10,12 +10,17 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from newsaudio.errors import PublishError
+
+if TYPE_CHECKING:
+    from newsaudio.config import Show
 
 
 def _temp_dir(path: Path) -> Path:
@@ -137,6 +142,21 @@ def commit_file(tmp: Path, path: Path) -> None:
         raise PublishError(f"{path}: cannot write ({exc.strerror or exc})") from exc
 
 
+def open_lock_file(lock_path: Path) -> BinaryIO:
+    """Open (creating it and its folder) the lock file ``lock_path`` of a show's state folder.
+    Raises PublishError naming the show folder when it cannot be written (read-only file
+    system, permissions, a path that cannot exist)."""
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        return lock_path.open("a+b")
+    except OSError as exc:
+        show = lock_path.parent.parent
+        raise PublishError(
+            f"{show}: the show folder is not writable ({exc.strerror or exc}); "
+            "check the path and its permissions, or choose another with --out"
+        ) from exc
+
+
 @contextlib.contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
     """Hold an exclusive advisory lock (flock) on ``lock_path`` for the block.
@@ -144,10 +164,25 @@ def locked(lock_path: Path) -> Iterator[None]:
     Serializes publishing between concurrent newsaudio processes on one show; the lock is
     released by the kernel if the process dies.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a+b") as f:
+    with open_lock_file(lock_path) as f:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def check_show_folder(show: Show) -> None:
+    """Create the show's state folder and probe that the show folder, its state folder and
+    ``episodes/`` are writable with enough free disk space (milliseconds: run it before
+    anything expensive starts, Piper's workers included). Raises PublishError."""
+    logging.getLogger(__name__).info("stage check: the show folder %s is writable", show.out_dir)
+    try:
+        show.state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(
+            f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
+        ) from exc
+    for folder in (show.out_dir, show.state_dir, show.episodes_dir):
+        if folder.is_dir():
+            check_writable(folder, show.out_dir)

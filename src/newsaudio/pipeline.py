@@ -54,7 +54,7 @@ from newsaudio.audio.rendition import RenditionCache, rendition_key
 from newsaudio.config import Show
 from newsaudio.cover import thumbnail
 from newsaudio.errors import InputError, NewsaudioError, PublishError
-from newsaudio.fsutil import atomic_write_bytes, check_writable
+from newsaudio.fsutil import atomic_write_bytes, check_show_folder
 from newsaudio.interrupts import deferred
 from newsaudio.loaders import load
 from newsaudio.models import Article, Chapter, Episode, Script, Segment, Timeline, Utterance
@@ -233,9 +233,14 @@ def load_article(source: str, *, force: bool = False) -> Article:
         raise InputError(
             article.source, f"{article.wall}; not read (use --force to read it anyway)"
         )
-    if article.title and not article.blocks and not _ENDS_LIKE_A_SENTENCE.search(article.title):
+    headline_only = (
+        bool(article.title)
+        and not article.blocks
+        and not _ENDS_LIKE_A_SENTENCE.search(article.title)
+    )
+    article = clean_article(article)  # first: its "no words" (one unreadable word) is sharper
+    if headline_only:
         raise InputError(article.source, "has no article text to read, only a headline")
-    article = clean_article(article)
     if not article.title and not article.blocks:
         raise InputError(article.source, "has no words to read after removing boilerplate")
     if not article.title:
@@ -294,16 +299,7 @@ def check_run(show: Show, options: AddOptions) -> RunAssets:
     )
     if options.voice is not None:
         get_voice(options.voice)  # an unknown name fails before the article is read
-    _LOG.info("stage check: the show folder %s is writable", show.out_dir)
-    try:
-        show.state_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(
-            f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
-        ) from exc
-    for folder in (show.out_dir, show.state_dir, show.episodes_dir):
-        if folder.is_dir():
-            check_writable(folder, show.out_dir)
+    check_show_folder(show)
     try:
         cover = ensure_cover(show)
         cover_jpeg = _tag_cover(show, cover.read_bytes())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,6 +16,13 @@ if TYPE_CHECKING:
     from newsaudio.config import Show
     from newsaudio.models import Episode
     from newsaudio.pipeline import Result
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A click callback refusing NaN (which passes click's FloatRange) with a usage error."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter(f"{value} is not a number", ctx=ctx, param=param)
+    return value
 
 
 def speed_option(f: F) -> F:

@@ -14,6 +14,7 @@ from newsaudio.commands._common import (
     cluster_option,
     echo_error,
     episode_json,
+    finite,
     progress_bar,
     publish_after_run,
     report_removed,
@@ -27,8 +28,9 @@ from newsaudio.commands.init import load_show_from
 @click.option("--title", default=None, help="Episode title [default: the show's title and date].")
 @click.option(
     "--max-minutes",
-    type=click.FloatRange(min=0.5),
+    type=click.FloatRange(min=0.5, max=24 * 60),
     default=None,
+    callback=finite,
     help="Drop whole stories from the end until the episode fits in M minutes "
     "(the first story is always kept whole).",
 )

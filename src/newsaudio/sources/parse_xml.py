@@ -1,13 +1,11 @@
-"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 by feedparser.
-
-feedparser is given the bytes (wrapped in a stream, so it never fetches or opens anything
-itself) and no base URL: feedparser would otherwise resolve a relative guid against it, and
-an item's identity would change when its feed moves; item and enclosure links are resolved
-against the feed URL here instead. It
-removes the DOCTYPE and every entity declaration before parsing (keeping only numeric
-character entities), and its SAX parser has external entities turned off: XXE and entity
-bombs ("billion laughs") are inert. HTML in content is sanitized. A document that is not
-well-formed is recovered by feedparser's loose parser when possible ("bozo").
+"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 by feedparser. feedparser is given the bytes (wrapped in a
+stream, so it never fetches or opens anything itself) and no base URL: feedparser would
+otherwise resolve a relative guid against it, and an item's identity would change when its feed
+moves; item and enclosure links are resolved against the feed URL here instead. The DOCTYPE,
+with every entity declaration in it, is removed here before parsing (feedparser itself keeps
+plain-text entity declarations), and feedparser's SAX parser has external entities turned off:
+XXE and entity bombs ("billion laughs") are inert. HTML in content is sanitized. A document
+that is not well-formed is recovered by feedparser's loose parser when possible ("bozo").
 
 feedparser's time grows faster than linearly with the number of items (4,000 items take
 seconds, 100,000 minutes), so a document with more than ``max_items`` items is cut after
@@ -82,12 +80,20 @@ def _item(entry: Any, base: str) -> FeedItem:
     )
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.IGNORECASE | re.DOTALL)
+"""A DOCTYPE with its internal subset: removed before parsing, so no entity it declares is
+ever expanded (feedparser keeps "safe" declarations, and its loose parser expands them)."""
+MAX_TITLE_CHARS = 300
+"""A feed title longer than this is cut (it names the source in every listing)."""
+
+
 def parse_xml(response: FeedResponse, max_items: int) -> ParsedFeed:
     """Parse an RSS or Atom document. Raises SourceError if it is not a feed at all (or
     so malformed that nothing can be recovered)."""
     import feedparser
 
     body, counted = bounded(response.body, max_items)
+    body = _DOCTYPE.sub(b"", body, count=1)
     if counted > max_items:
         _LOG.info("%s: %d items; reading the first %d", response.url, counted, max_items)
     result = feedparser.parse(
@@ -111,7 +117,7 @@ def parse_xml(response: FeedResponse, max_items: int) -> ParsedFeed:
     items = tuple(_item(e, base) for e in entries[:max_items])
     link = feed.get("link")
     return ParsedFeed(
-        title=plain_text(feed.get("title")),
+        title=plain_text(feed.get("title"))[:MAX_TITLE_CHARS],
         items=items,
         format=version or "unknown",
         link=link if isinstance(link, str) else None,

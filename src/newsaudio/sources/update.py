@@ -47,6 +47,7 @@ from urllib.parse import urlsplit
 
 from newsaudio.config import Show
 from newsaudio.errors import InputError, NewsaudioError, SourceError
+from newsaudio.fsutil import open_lock_file
 from newsaudio.models import Article, Block
 from newsaudio.publish import guid_for
 from newsaudio.sources import fetch, parse
@@ -180,8 +181,7 @@ def update_lock(show: Show) -> Iterator[bool]:
     """Try the show-wide update lock (flock on ``.newsaudio/update.lock``, released by the
     kernel if the process dies); yields True if this process holds it, False if another
     update does."""
-    show.state_dir.mkdir(parents=True, exist_ok=True)
-    with (show.state_dir / "update.lock").open("a+b") as f:
+    with open_lock_file(show.state_dir / "update.lock") as f:
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -401,7 +401,7 @@ class _Run:
 
     def problem(self, report: SourceReport | None, message: str) -> None:
         self.report.problems.append(message)
-        _LOG.warning("%s", message)
+        _LOG.info("%s", message)  # the command prints report.problems
         if report is not None and report.error is None:
             report.error = message
 
