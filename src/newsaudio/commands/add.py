@@ -178,8 +178,10 @@ def add(
     # not on a cluster (its workers synthesize), nor when a file source is missing (it fails
     # before any synthesis)
     if not cluster and all(_may_exist(source) for source in sources):
+        from newsaudio.audio.ffmpeg import check_ffmpeg
         from newsaudio.fsutil import check_show_folder
 
+        check_ffmpeg()  # nothing is written, and no worker starts, without ffmpeg
         check_show_folder(show)  # an unwritable show fails before any worker starts
         prestart(show.voice or DEFAULT_VOICE)  # Piper's workers load the model meanwhile
     click.get_current_context().call_on_close(shutdown_engines)  # also on errors and Ctrl-C
