@@ -180,8 +180,12 @@ def test_host_port(url: str, expected: str) -> None:
     assert host_port(url) == expected
 
 
-def test_unknown_errors_are_named_by_class() -> None:
-    assert "ValueError" in describe_request_error(ValueError("x"), "http://example.org/")
+def test_unknown_errors_are_described_without_their_class() -> None:
+    phrase = describe_request_error(ValueError("bad thing"), "http://example.org/")
+    assert phrase == "the request to example.org:80 failed (bad thing)"
+    assert describe_request_error(ValueError(), "http://example.org/") == (
+        "the request to example.org:80 failed"
+    )
 
 
 # -- feed check: counts in words, show options on both levels ----------------------------

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from newsaudio.errors import ConfigError, UsageError
+from newsaudio.errors import ConfigError, UsageError, plain_reason
 
 _LOG = logging.getLogger(__name__)
 
@@ -354,7 +354,7 @@ def read_config(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML ({exc})") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+        raise ConfigError(f"{path}: cannot read settings ({plain_reason(exc)})") from exc
     out: dict[str, Any] = {}
     tables = {table for table, _ in TABLES}
     # TOML puts top-level keys before tables, so a [table] value wins over a flat key
@@ -392,7 +392,7 @@ def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str 
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML ({exc})") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+        raise ConfigError(f"{path}: cannot read settings ({plain_reason(exc)})") from exc
     table = data.get("cluster")
     if table is None:
         return None

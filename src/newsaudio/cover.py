@@ -12,7 +12,7 @@ import math
 import textwrap
 from pathlib import Path
 
-from newsaudio.errors import ConfigError
+from newsaudio.errors import ConfigError, plain_reason
 
 COVER_PX = 3000
 TAG_COVER_PX = 600
@@ -105,7 +105,7 @@ def prepare_cover(path: Path) -> bytes:
     except OSError as exc:
         if isinstance(exc, UnidentifiedImageError):
             raise ConfigError(f"{path}: cover image is not a JPEG or PNG image") from exc
-        raise ConfigError(f"{path}: cannot read the cover image ({exc})") from exc
+        raise ConfigError(f"{path}: cannot read the cover image ({plain_reason(exc)})") from exc
     with img:
         if img.format not in ("JPEG", "PNG"):
             raise ConfigError(f"{path}: cover image must be JPEG or PNG, not {img.format}")

@@ -243,9 +243,14 @@ def fill_title(pattern: str, show_title: str, moment: datetime, where: str) -> s
 
     try:
         return pattern.format(date=moment, show=show_title).strip()
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError) as exc:
         raise ConfigError(
-            f"{where}: {pattern!r} cannot be filled ({type(exc).__name__}: {exc}); "
+            f"{where}: {pattern!r} cannot be filled (unknown field {{{exc.args[0]}}}); "
+            "use {date:%A %-d %B} and {show}"
+        ) from None
+    except (ValueError, AttributeError) as exc:
+        raise ConfigError(
+            f"{where}: {pattern!r} cannot be filled ({' '.join(str(exc).split())}); "
             "use {date:%A %-d %B} and {show}"
         ) from None
 
@@ -303,14 +308,14 @@ def read_digest_config(path: Path | None) -> DigestConfig:
     """
     import tomllib
 
-    from newsaudio.errors import ConfigError
+    from newsaudio.errors import ConfigError, plain_reason
 
     if path is None:
         return DigestConfig()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+        raise ConfigError(f"{path}: cannot read settings ({plain_reason(exc)})") from exc
     table = data.get("digest")
     if table is None:
         return DigestConfig()

@@ -116,3 +116,25 @@ class ClusterError(NewsaudioError):
     scheduler unreachable, or a render lost with every worker that tried it."""
 
     exit_status = ExitStatus.CLUSTER
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why ``exc`` happened, in plain words for an error line: an OSError's ``strerror``
+    ("Permission denied", also when a library such as mutagen wraps it), "not valid UTF-8
+    (byte 0xff at offset 12)" for a decoding error, "timed out after N s" for a subprocess
+    timeout, else the exception's own message on one line. Never an exception class name."""
+    import subprocess
+
+    seen: list[BaseException] = []
+    item: BaseException | None = exc
+    while item is not None and len(seen) < 8 and all(item is not s for s in seen):
+        seen.append(item)
+        if isinstance(item, OSError) and item.strerror:
+            return str(item.strerror)
+        nested = next((a for a in item.args if isinstance(a, BaseException)), None)
+        item = item.__cause__ or item.__context__ or nested
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+    if isinstance(exc, subprocess.TimeoutExpired):
+        return f"timed out after {exc.timeout:g} s"
+    return " ".join(str(exc).split()) or "no reason given"

@@ -60,10 +60,13 @@ def _first(chain: list[BaseException], kind: type[BaseException]) -> BaseExcepti
 def describe_request_error(exc: BaseException, url: str, *, timeout_s: float | None = None) -> str:
     """A plain-words phrase for why a request to ``url`` failed.
 
-    ``exc`` is what requests/urllib3 raised (any exception is accepted; an unknown one is
-    named by its class). ``timeout_s`` is the timeout that ran out, if known (seconds).
+    ``exc`` is what requests/urllib3 (or botocore, paramiko) raised; any exception is
+    accepted, and the phrase never names an exception class. ``timeout_s`` is the timeout
+    that ran out, if known (seconds).
     Covers: connection refused, DNS lookup failure, connect and read timeouts, TLS errors,
-    connection reset or closed, proxy errors, too many redirects.
+    connection reset or closed, proxy errors, too many redirects, a transfer broken off, a
+    malformed URL; anything else is "the request to HOST:PORT failed" with the error's own
+    words when it has some.
     """
     where = host_port(url)
     host = where.rsplit(":", 1)[0] if where != url else url
@@ -95,8 +98,22 @@ def describe_request_error(exc: BaseException, url: str, *, timeout_s: float | N
         return f"no answer from {where}{within} (timed out)"
     if "TooManyRedirects" in names:
         return f"too many redirects from {where}"
+    if "ChunkedEncodingError" in names or "IncompleteRead" in names or isinstance(exc, EOFError):
+        return f"the connection to {where} broke off during the transfer"
+    if {"InvalidURL", "MissingSchema", "InvalidSchema", "LocationParseError"} & names:
+        return f"{url} is not a valid URL"
     unreachable = _first(chain, OSError)
     strerror = getattr(unreachable, "strerror", None)
     if strerror:
         return f"cannot connect to {where} ({str(strerror).lower()})"
-    return f"request to {where} failed ({type(exc).__name__})"
+    words = _plain_words(exc)
+    return f"the request to {where} failed" + (f" ({words})" if words else "")
+
+
+def _plain_words(exc: BaseException) -> str:
+    """``exc``'s own message when it is a short plain sentence, else "" (a message that
+    carries a class name or an object's repr says nothing to a user)."""
+    text = " ".join(str(exc).split())
+    if not text or len(text) > 160 or "Error(" in text or "<" in text or "object at" in text:
+        return ""
+    return text

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import PublishError
+from newsaudio.errors import PublishError, plain_reason
 from newsaudio.models import Chapter
 
 
@@ -180,7 +180,7 @@ def write_tags(path: Path, info: TagInfo) -> None:
         tags.save(str(path), v1=0, v2_version=3, padding=lambda info: 0)
         _order_chapters(path)
     except (MutagenError, ID3Error, OSError) as exc:
-        raise PublishError(f"{path}: cannot write ID3 tag ({exc})") from exc
+        raise PublishError(f"{path}: cannot write ID3 tag ({plain_reason(exc)})") from exc
 
 
 def _syncsafe(data: bytes) -> int:
@@ -314,7 +314,7 @@ def read_tags(path: Path) -> TagSummary:
         except ID3NoHeaderError:
             return TagSummary("", {}, (), has_v1)
     except (MutagenError, ID3Error, OSError) as exc:
-        raise PublishError(f"{path}: cannot read ID3 tag ({exc})") from exc
+        raise PublishError(f"{path}: cannot read ID3 tag ({plain_reason(exc)})") from exc
     frames: dict[str, list[str]] = {}
     frame: Any
     for frame in tags.values():

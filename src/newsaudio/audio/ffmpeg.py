@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsaudio.errors import AudioError
+from newsaudio.errors import AudioError, plain_reason
 
 if TYPE_CHECKING:
     from newsaudio.models import Segment
@@ -120,7 +120,8 @@ def check_ffmpeg() -> str:
             process_group=0,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise AudioError(f"ffmpeg at {exe} does not run ({exc}); {HOW_TO_GET}") from exc
+        reason = plain_reason(exc)
+        raise AudioError(f"ffmpeg at {exe} does not run ({reason}); {HOW_TO_GET}") from exc
     if out.returncode != 0:
         raise AudioError(f"ffmpeg at {exe} does not run (exit {out.returncode}); {HOW_TO_GET}")
     if "libmp3lame" not in out.stdout:
@@ -144,7 +145,7 @@ def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) ->
             process_group=0,
         )
     except OSError as exc:
-        raise AudioError(f"{what}: cannot run ffmpeg ({exc})") from exc
+        raise AudioError(f"{what}: cannot run ffmpeg ({plain_reason(exc)})") from exc
     except subprocess.TimeoutExpired as exc:
         raise AudioError(f"{what}: ffmpeg took longer than an hour") from exc
     err = proc.stderr.decode("utf-8", "replace")
@@ -196,7 +197,7 @@ def decode_file(path: Path, rate_hz: int, channels: int, *, max_ms: int | None =
             cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=600, process_group=0
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise AudioError(f"{path}: cannot run ffmpeg to decode it ({exc})") from exc
+        raise AudioError(f"{path}: cannot run ffmpeg to decode it ({plain_reason(exc)})") from exc
     if proc.returncode != 0:
         lines = [ln.strip() for ln in proc.stderr.decode("utf-8", "replace").splitlines()]
         last = next((ln for ln in reversed(lines) if ln), f"exit {proc.returncode}")

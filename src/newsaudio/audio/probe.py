@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import AudioError
+from newsaudio.errors import AudioError, plain_reason
 from newsaudio.models import Loudness
 
 
@@ -104,7 +104,7 @@ def probe(path: Path, *, loudness: bool = True) -> MediaInfo:
     try:
         audio = MP3(str(path))
     except (MutagenError, OSError) as exc:
-        raise AudioError(f"{path}: not a readable MP3 ({exc})") from exc
+        raise AudioError(f"{path}: not a readable MP3 ({plain_reason(exc)})") from exc
     info: Any = audio.info
     start = audio.tags.size if audio.tags is not None else 0
     xing = _xing(path, start)

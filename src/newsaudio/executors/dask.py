@@ -281,7 +281,7 @@ class DaskExecutor:
                 self.client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         except (OSError, TimeoutError) as exc:
             self.close()
-            problem = " ".join(str(exc).split()) or type(exc).__name__
+            problem = " ".join(str(exc).split()) or "no answer in time"
             if target != "local" and "Timed out" in problem:
                 problem = "no answer (is `dask scheduler` running there?)"
             raise ClusterError(f"scheduler {address}: cannot connect ({problem})") from exc

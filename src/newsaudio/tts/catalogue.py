@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from newsaudio.errors import VoiceError
+from newsaudio.errors import VoiceError, plain_reason
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -143,10 +143,13 @@ def _open(url: str) -> Iterator[tuple[Iterator[bytes], int | None]]:
         raise VoiceError(f"{url}: not an http(s):// or file:// URL or a local path")
     import requests
 
+    from newsaudio.net import describe_request_error
+
     try:
         reply = requests.get(url, stream=True, timeout=TIMEOUT_S)
     except requests.RequestException as exc:
-        raise VoiceError(f"{url}: cannot download ({type(exc).__name__})") from exc
+        reason = describe_request_error(exc, url, timeout_s=TIMEOUT_S)
+        raise VoiceError(f"{url}: cannot download: {reason}") from exc
     with reply:
         if reply.status_code != 200:
             raise VoiceError(f"{url}: HTTP {reply.status_code} ({reply.reason})")
@@ -156,7 +159,8 @@ def _open(url: str) -> Iterator[tuple[Iterator[bytes], int | None]]:
             try:
                 yield from reply.iter_content(BLOCK)
             except requests.RequestException as exc:
-                raise VoiceError(f"{url}: download failed ({type(exc).__name__})") from exc
+                reason = describe_request_error(exc, url, timeout_s=TIMEOUT_S)
+                raise VoiceError(f"{url}: download failed: {reason}") from exc
 
         yield blocks(), int(length) if length and length.isdigit() else None
 
@@ -323,7 +327,8 @@ def install(source: str, url: str | None = None) -> Installed:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise VoiceError(f"{folder}: cannot create the voices folder ({exc})") from exc
+        reason = plain_reason(exc)
+        raise VoiceError(f"{folder}: cannot create the voices folder ({reason})") from exc
     temps: list[Path] = []
     try:
         temps.append(_download(config_url, folder, entry.config if entry else None))

@@ -35,7 +35,7 @@ import urllib.request
 
 import numpy as np
 
-from newsaudio.errors import SynthesisError
+from newsaudio.errors import SynthesisError, plain_reason
 from newsaudio.models import Segment
 from newsaudio.tts.base import DEFAULT_VOICE, Voice
 from newsaudio.tts.http import (  # noqa: F401  (re-exported: gTTS's public names)
@@ -149,9 +149,13 @@ class GttsEngine:
             thread = threading.Thread(target=resolve, daemon=True)
             thread.start()
             thread.join(5.0)
-            error = result[0] if result else TimeoutError("name lookup timed out")
+            if not result:
+                raise self._offline_error("the DNS lookup of its name took more than 5 s")
+            error = result[0]
+            if isinstance(error, socket.gaierror):
+                raise self._offline_error(f"DNS lookup failed: {error.strerror or error}")
             if error is not None:
-                raise self._offline_error(f"{type(error).__name__}: {error}")
+                raise self._offline_error(plain_reason(error))
             self._reachable = True
 
     def _bodies(self, text: str) -> list[str]:

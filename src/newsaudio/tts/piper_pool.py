@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from newsaudio.errors import plain_reason
 from newsaudio.tts.piper_worker import FAILED, HEADER, PCM
 
 _LOGGER = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class PiperPool:
                 self._idle.put(worker)
         except OSError as exc:
             self.close()
-            raise PoolBroken(f"cannot start a worker process ({exc})") from exc
+            raise PoolBroken(f"cannot start a worker process ({plain_reason(exc)})") from exc
         _LOGGER.debug("piper: %d worker processes started (pids %s)", workers,
                       ", ".join(str(w.proc.pid) for w in self._workers))  # fmt: skip
 

@@ -152,7 +152,8 @@ def main(argv: list[str]) -> int:
                 kind = PCM
                 payload = speak(voice, request["text"], request["speaker"], request["length_scale"])
             except Exception as exc:
-                kind, payload = FAILED, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")
+                reason = " ".join(str(exc).split()) or "the engine stopped without a reason"
+                kind, payload = FAILED, reason.encode("utf-8", "replace")
         try:
             out.write(HEADER.pack(kind, len(payload)))
             out.write(payload)

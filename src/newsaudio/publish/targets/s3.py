@@ -97,7 +97,21 @@ class S3Target:
             status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
             transient = code not in _PERMANENT_CODES and (status >= 500 or status in (408, 429))
             return TargetError(f"{self.url}: cannot {action} ({code}, HTTP {status})", transient)
-        return TargetError(f"{self.url}: cannot {action} ({type(exc).__name__})", True)
+        from botocore.exceptions import BotoCoreError, HTTPClientError
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+
+        endpoint = str(self.client.meta.endpoint_url)
+        if isinstance(exc, BotoConnectionError | HTTPClientError) or not isinstance(
+            exc, BotoCoreError
+        ):
+            # connection refused, DNS, timeouts, TLS...: named with the endpoint's host:port
+            from newsaudio.net import describe_request_error
+
+            reason = describe_request_error(exc, endpoint, timeout_s=None)
+            return TargetError(f"{self.url}: cannot {action}: {reason}", True)
+        # botocore's own errors are plain sentences (no region, bad parameter...)
+        reason = " ".join(str(exc).split())
+        return TargetError(f"{self.url}: cannot {action} at {endpoint}: {reason}", True)
 
     def list(self) -> dict[str, RemoteObject]:
         """Every object under the prefix by key (ListObjectsV2, paginated)."""

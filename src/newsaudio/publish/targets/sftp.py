@@ -124,12 +124,33 @@ class SftpTarget:
                     f"fingerprint, then trust it with: {keyscan} (or connect once with: ssh -p "
                     f"{self.port} {self.user}@{self.host})"
                 ) from exc
-            raise TargetError(f"{self.url}: SSH failed ({exc})", transient=True) from exc
+            reason = " ".join(str(exc).split()) or "the SSH session could not be set up"
+            raise TargetError(
+                f"{self.url}: SSH with {self._where()} failed ({reason})", transient=True
+            ) from exc
         except (OSError, EOFError) as exc:
             ssh.close()
-            reason = getattr(exc, "strerror", None) or type(exc).__name__
-            raise TargetError(f"{self.url}: cannot connect ({reason})", transient=True) from exc
+            raise TargetError(
+                f"{self.url}: cannot connect: {self._describe(exc)}", transient=True
+            ) from exc
         self._ssh = ssh
+
+    def _where(self) -> str:
+        """``HOST:PORT`` of the SSH server (IPv6 hosts in brackets)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    def _describe(self, exc: BaseException) -> str:
+        """Why the connection to the server failed, in plain words naming ``HOST:PORT``."""
+        from newsaudio.net import describe_request_error
+
+        errors = getattr(exc, "errors", None)  # paramiko's NoValidConnectionsError: per address
+        if isinstance(errors, dict) and errors:
+            exc = next(iter(errors.values()))
+        if isinstance(exc, EOFError):
+            return f"{self._where()} closed the connection"
+        url = f"sftp://{self._where()}/"
+        return describe_request_error(exc, url, timeout_s=CONNECT_TIMEOUT_S)
 
     def _client(self) -> Any:
         transport = self._ssh.get_transport() if self._ssh is not None else None
@@ -146,7 +167,9 @@ class SftpTarget:
         if isinstance(exc, FileNotFoundError | PermissionError):
             return TargetError(f"{self.url}: cannot {action} ({exc.strerror or exc})")
         transient = isinstance(exc, paramiko.SSHException | OSError | EOFError)
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
+        if isinstance(exc, EOFError) or not reason:
+            reason = f"the connection to {self._where()} was lost"
         return TargetError(f"{self.url}: cannot {action} ({reason})", transient)
 
     def list(self) -> dict[str, RemoteObject]:

@@ -1,0 +1,116 @@
+"""Error lines in plain words: never an exception class name, always what failed and where
+(host:port, endpoint, file), the documented exit code, and no credentials. Real sockets on
+127.0.0.1 (a port nobody listens on), never the internet."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsaudio.cli import cli
+from newsaudio.digest import fill_title
+from newsaudio.errors import ConfigError, ExitStatus, plain_reason
+
+from .conftest import cli_runner
+from .remote_servers import FAKE_KEY_ID, FAKE_SECRET, aws_env, free_port
+
+#: what a class name looks like in a message: ConnectionError, EndpointConnectionError...
+CLASS_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception)\b")
+
+
+def one_plain_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("newsaudio: error: "), stderr
+    assert not CLASS_NAME.search(lines[0]), lines[0]
+    return lines[0]
+
+
+def test_voices_install_offline_names_the_server(workdir: Path) -> None:
+    port = free_port()
+    runner = cli_runner()
+    result = runner.invoke(
+        cli,
+        ["voices", "install", "en_GB-alan-medium"],
+        env={"NEWSAUDIO_VOICES_URL": f"http://127.0.0.1:{port}/"},
+    )
+    assert result.exit_code == int(ExitStatus.VOICE)
+    line = one_plain_line(result.stderr)
+    assert f"http://127.0.0.1:{port}/voices.json: cannot download" in line
+    assert f"connection refused by 127.0.0.1:{port}" in line
+
+    result = runner.invoke(cli, ["voices", "install", f"http://127.0.0.1:{port}/x.onnx"])
+    assert result.exit_code == int(ExitStatus.VOICE)
+    assert f"connection refused by 127.0.0.1:{port}" in one_plain_line(result.stderr)
+
+
+@pytest.fixture
+def show_with_an_episode(workdir: Path, article_file: Path) -> Path:
+    result = cli_runner().invoke(cli, ["add", str(article_file), "--voice", "fake"])
+    assert result.exit_code == 0, result.stderr
+    return workdir / "output"
+
+
+def test_s3_endpoint_unreachable_names_the_endpoint(
+    show_with_an_episode: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = free_port()
+    for key, value in aws_env(f"http://127.0.0.1:{port}").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("NEWSAUDIO_PUBLISH_ATTEMPTS", "1")
+    result = cli_runner().invoke(cli, ["publish", "--to", "s3://bucket/show"])
+    assert result.exit_code == int(ExitStatus.PUBLISH)
+    line = one_plain_line(result.stderr)
+    assert line.startswith("newsaudio: error: s3://bucket/show: cannot list the bucket: ")
+    assert f"connection refused by 127.0.0.1:{port}" in line
+    assert FAKE_KEY_ID not in result.stderr and FAKE_SECRET not in result.stderr
+
+
+def test_s3_endpoint_unknown_host_names_the_host(
+    show_with_an_episode: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``.invalid`` never resolves (RFC 2606): the resolver answers at once, offline too."""
+    for key, value in aws_env("http://s3.no-such-host.invalid").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("NEWSAUDIO_PUBLISH_ATTEMPTS", "1")
+    result = cli_runner().invoke(cli, ["publish", "--to", "s3://bucket/show"])
+    assert result.exit_code == int(ExitStatus.PUBLISH)
+    line = one_plain_line(result.stderr)
+    assert "s3.no-such-host.invalid" in line and "DNS" in line
+
+
+def test_sftp_unreachable_names_host_and_port(
+    show_with_an_episode: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = free_port()
+    monkeypatch.setenv("NEWSAUDIO_PUBLISH_ATTEMPTS", "1")
+    result = cli_runner().invoke(cli, ["publish", "--to", f"sftp://me@127.0.0.1:{port}/pod"])
+    assert result.exit_code == int(ExitStatus.PUBLISH)
+    line = one_plain_line(result.stderr)
+    assert f"sftp://me@127.0.0.1:{port}/pod: cannot connect" in line
+    assert f"connection refused by 127.0.0.1:{port}" in line
+
+
+def test_plain_reason_never_names_a_class(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as info:
+        (tmp_path / "missing" / "x").read_text()
+    assert plain_reason(info.value) == "No such file or directory"
+    try:
+        raise RuntimeError("wrapped") from PermissionError(13, "Permission denied")
+    except RuntimeError as exc:
+        assert plain_reason(exc) == "Permission denied"
+    try:
+        b"ab\xffc".decode("utf-8")
+    except UnicodeDecodeError as exc:
+        assert plain_reason(exc) == "not valid UTF-8 (byte 0xff at offset 2)"
+    assert plain_reason(ValueError("  two\nlines ")) == "two lines"
+
+
+def test_digest_title_unknown_field_is_named() -> None:
+    with pytest.raises(ConfigError) as info:
+        fill_title("News {day}", "Show", datetime(2026, 1, 2), "[digest]")
+    message = str(info.value)
+    assert "unknown field {day}" in message and not CLASS_NAME.search(message)
