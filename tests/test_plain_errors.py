@@ -114,3 +114,26 @@ def test_digest_title_unknown_field_is_named() -> None:
         fill_title("News {day}", "Show", datetime(2026, 1, 2), "[digest]")
     message = str(info.value)
     assert "unknown field {day}" in message and not CLASS_NAME.search(message)
+
+
+@pytest.mark.parametrize("url", ["http://me:pw-secret@example.org/pod?key=k-secret", "ftp://x/y"])
+def test_publish_to_an_unsupported_scheme_is_a_usage_error(
+    show_with_an_episode: Path, url: str
+) -> None:
+    result = cli_runner().invoke(cli, ["publish", "--to", url])
+    assert result.exit_code == int(ExitStatus.USAGE)
+    line = one_plain_line(result.stderr)
+    assert "not a publish target" in line
+    assert "s3://, sftp://, file:// or a folder path" in line
+    assert "secret" not in line
+
+
+def test_publish_target_of_an_unsupported_kind_in_settings_is_a_settings_error(
+    show_with_an_episode: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSAUDIO_PUBLISH_TO", "ftp://x/y")
+    result = cli_runner().invoke(cli, ["publish"])
+    assert result.exit_code == int(ExitStatus.CONFIG)
+    line = one_plain_line(result.stderr)
+    assert line.startswith("newsaudio: error: NEWSAUDIO_PUBLISH_TO: ")
+    assert "s3://, sftp://, file:// or a folder path" in line

@@ -460,8 +460,8 @@ def test_init_private_with_a_target_writes_the_tables(workdir: Path, tmp_path: P
     assert settings["publish"] == {"to": str(www)}
     assert settings["retention"] == {"keep_last": 5, "keep_days": 30}
     assert f"publish to: {www}" in out
-    # nothing to publish yet; a target of an unknown kind is a settings error
+    # nothing to publish yet; --to of an unknown kind is a usage error
     code, _, err = run("publish", "--dry-run")
     assert code == 7 and "no feed.xml yet" in err
     code, _, err = run("publish", "--to", "ftp://example.org/x")
-    assert code == 8 and "not a publish target" in err
+    assert code == 2 and "not a publish target" in err

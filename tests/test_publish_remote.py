@@ -272,7 +272,7 @@ def test_sftp_unknown_host_says_how_to_trust_it(
         "--to",
         f"sftp://me:hunter2@127.0.0.1:{ssh_home.port}/x",
     )
-    assert code == 8 and "hunter2" not in err and "SSH key" in err
+    assert code == 2 and "hunter2" not in err and "SSH key" in err
 
 
 def test_failures_name_target_and_file_and_leave_the_show(

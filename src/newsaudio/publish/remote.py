@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from newsaudio.config import Show
-from newsaudio.errors import ConfigError, PublishError
+from newsaudio.errors import ConfigError, PublishError, UsageError
 from newsaudio.publish.targets import RemoteObject, Target, TargetError, check_url, open_target
 
 _LOG = logging.getLogger(__name__)
@@ -310,13 +310,19 @@ def publish_show(
     (exit 7: the target and the file, after retries) or PublishError."""
     from newsaudio.publish.show import publish_lock
 
-    url = url or show.publish_to
-    if not url:
+    if url:  # given on the command line: a malformed one is a usage error (exit 2)
+        try:
+            target_id = check_url(url, "--to")
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+    elif show.publish_to:
+        url = show.publish_to
+        target_id = check_url(url, "publish_to")
+    else:
         raise ConfigError(
             "no publish target: give --to URL, or set [publish] to in newsaudio.toml "
             "(or NEWSAUDIO_PUBLISH_TO)"
         )
-    target_id = check_url(url, "--to")
     _check_not_inside(show, url)
     if not (show.out_dir / "feed.xml").is_file():
         raise PublishError(f"{show.out_dir}: no feed.xml yet (newsaudio add ARTICLE first)")

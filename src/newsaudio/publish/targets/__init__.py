@@ -91,11 +91,28 @@ def _module_for(url: str, where: str) -> ModuleType:
     scheme = urlsplit(url).scheme.lower() if "://" in url else ""
     modules = registry()
     if scheme not in modules:
-        known = ", ".join(f"{s}://" for s in sorted(modules) if s)
+        known = ", ".join(f"{s}://" for s in sorted(modules, key=_scheme_order) if s)
         raise ConfigError(
-            f"{where}: {url.split('@')[-1]!r} is not a publish target ({known} or a folder path)"
+            f"{where}: {_without_credentials(url)!r} is not a publish target; the supported kinds "
+            f"are {known} or a folder path"
         )
     return modules[scheme]
+
+
+def _without_credentials(url: str) -> str:
+    """``url`` without a user, password or query (where credentials hide), for messages."""
+    if "://" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("://", 1)[0] + "://..."
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}"
+
+
+def _scheme_order(scheme: str) -> tuple[bool, str]:
+    """s3, sftp, then file (the local kind last, as the documentation lists them)."""
+    return scheme == "file", scheme
 
 
 def check_url(url: str, where: str = "publish_to") -> str:
