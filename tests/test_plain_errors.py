@@ -137,3 +137,31 @@ def test_publish_target_of_an_unsupported_kind_in_settings_is_a_settings_error(
     line = one_plain_line(result.stderr)
     assert line.startswith("newsaudio: error: NEWSAUDIO_PUBLISH_TO: ")
     assert "s3://, sftp://, file:// or a folder path" in line
+
+
+def test_malformed_cluster_address_names_where_it_came_from(
+    workdir: Path, article_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = cli_runner()
+    add = ["add", str(article_file), "--voice", "fake"]
+    result = runner.invoke(cli, [*add, "--cluster", "bogus"])
+    assert result.exit_code == int(ExitStatus.CLUSTER)
+    assert one_plain_line(result.stderr).startswith("newsaudio: error: --cluster 'bogus': ")
+
+    monkeypatch.setenv("NEWSAUDIO_CLUSTER", "bogus")
+    result = runner.invoke(cli, add)
+    assert result.exit_code == int(ExitStatus.CLUSTER)
+    line = one_plain_line(result.stderr)
+    assert line.startswith("newsaudio: error: NEWSAUDIO_CLUSTER 'bogus': "), line
+    assert "--cluster" not in line
+    monkeypatch.delenv("NEWSAUDIO_CLUSTER")
+
+    settings = workdir / "newsaudio.toml"
+    settings.write_text('[cluster]\naddress = "local:0"\n', encoding="utf-8")
+    for command in (add, ["digest", str(article_file), str(article_file), "--voice", "fake"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == int(ExitStatus.CLUSTER)
+        line = one_plain_line(result.stderr)
+        assert line.startswith(f"newsaudio: error: {settings}: [cluster] address local:0: ")
+        assert "--cluster" not in line
+    assert not (workdir / "output" / "feed.xml").exists()

@@ -383,7 +383,8 @@ def read_config(path: Path) -> dict[str, Any]:
 def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str | None:
     """``address`` of the ``[cluster]`` table of the settings file (``--cluster``'s default:
     ``tcp://host:8786`` or ``local:N``), or None when there is none. Raises ConfigError for
-    malformed TOML or an address that is not a string."""
+    malformed TOML or an address that is not a string, ClusterError (naming the file) for a
+    malformed address."""
     path = find_config(config, cwd)
     if path is None:
         return None
@@ -399,6 +400,10 @@ def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str 
     address = table.get("address") if isinstance(table, dict) else table
     if not isinstance(address, str):
         raise ConfigError(f"{path}: [cluster] address: expected a string, got {address!r}")
+    if address.strip():
+        from newsaudio.executors.dask import parse_address
+
+        parse_address(address, f"{path}: [cluster] address")  # ClusterError naming the file
     return address.strip() or None
 
 

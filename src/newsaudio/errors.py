@@ -22,7 +22,7 @@ class ExitStatus(enum.IntEnum):
     AUDIO = 6  #: ffmpeg missing or failing, audio decode/encode/master problems
     PUBLISH = 7  #: output folder, catalog, feed or tag could not be written
     CONFIG = 8  #: malformed show settings or voice profile
-    CLUSTER = 9  #: --cluster unusable: dask not installed, bad address, scheduler unreachable
+    CLUSTER = 9  #: cluster unusable: dask not installed, bad address, scheduler unreachable...
     PARTIAL = 10  #: update: some items or sources failed (the rest was published)
     INTERRUPTED = 130  #: interrupted by the user (Ctrl-C); the segment cache keeps finished work
     BROKEN_PIPE = 141  #: stdout was closed by its reader (``| head``), as for SIGPIPE

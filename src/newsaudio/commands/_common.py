@@ -64,11 +64,23 @@ def cluster_option(f: F) -> F:
 def cluster_address(cluster: str | None, config_file: Path | None) -> str | None:
     """The cluster to render on: ``--cluster`` or ``NEWSAUDIO_CLUSTER`` (``cluster``), else
     ``[cluster] address`` of the settings file, else None (this process). An empty value
-    means this process. Raises ConfigError for a malformed settings file."""
+    means this process. Raises ConfigError for a malformed settings file, ClusterError naming
+    where a malformed address came from (the option, the variable or the file)."""
     from newsaudio.config import cluster_setting
 
+    if cluster is not None and cluster.strip():
+        from click.core import ParameterSource
+
+        from newsaudio.executors.dask import parse_address
+
+        ctx = click.get_current_context(silent=True)
+        source = ctx.get_parameter_source("cluster") if ctx is not None else None
+        parse_address(
+            cluster, "NEWSAUDIO_CLUSTER" if source is ParameterSource.ENVIRONMENT else "--cluster"
+        )
+        return cluster.strip()
     if cluster is not None:
-        return cluster.strip() or None
+        return None
     return cluster_setting(config_file)
 
 

@@ -73,20 +73,21 @@ _LOCAL = re.compile(r"^local:(\d+)$")
 _REMOTE = re.compile(r"^(tcp|tls|ws|wss|inproc|ucx)://[^\s/]+$")
 
 
-def parse_address(address: str) -> tuple[str, int]:
+def parse_address(address: str, where: str = "--cluster") -> tuple[str, int]:
     """``("local", N)`` for ``local:N`` (1 <= N <= 256), ``(address, 0)`` for a scheduler
-    address (``tcp://host:port``...). Raises ClusterError for anything else."""
+    address (``tcp://host:port``...). Raises ClusterError for anything else, naming
+    ``where`` the value came from (``--cluster``, ``NEWSAUDIO_CLUSTER``, the settings file)."""
     address = address.strip()
     local = _LOCAL.match(address)
     if local:
         workers = int(local.group(1))
         if not 1 <= workers <= 256:
-            raise ClusterError(f"--cluster {address}: local:N needs 1 to 256 workers")
+            raise ClusterError(f"{where} {address}: local:N needs 1 to 256 workers")
         return "local", workers
     if _REMOTE.match(address):
         return address, 0
     raise ClusterError(
-        f"--cluster {address!r}: expected a scheduler address (tcp://HOST:8786) "
+        f"{where} {address!r}: expected a scheduler address (tcp://HOST:8786) "
         "or local:N (N worker processes on this machine)"
     )
 
@@ -258,7 +259,7 @@ class DaskExecutor:
             import distributed
         except ImportError as exc:
             raise ClusterError(
-                f"--cluster {address}: Dask is not installed (pip install 'newsaudio[cluster]')"
+                f"cluster {address}: Dask is not installed (pip install 'newsaudio[cluster]')"
             ) from exc
         self.address = address
         self._cluster: Any = None
