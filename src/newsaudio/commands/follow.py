@@ -72,3 +72,9 @@ def follow(
     again = " (already followed; settings updated)" if followed.already else ""
     items = f"{followed.items} item{'' if followed.items == 1 else 's'}"
     click.echo(f"Following {s.name}: {items}{again}\n  {s.url}")
+    if followed.problem:
+        click.echo(
+            f"newsaudio: warning: {s.url}: the feed has errors ({followed.problem}); "
+            f"followed anyway ({items} read)",
+            err=True,
+        )

@@ -40,13 +40,15 @@ class FollowOptions:
 
 @dataclass(frozen=True)
 class Followed:
-    """The outcome of ``follow``: the source as stored, its item count and feed format, and
-    whether it was followed already."""
+    """The outcome of ``follow``: the source as stored, its item count and feed format,
+    whether it was followed already, and what is wrong with a feed that was read anyway
+    (``problem``: not well-formed XML feedparser recovered from; None for a sound feed)."""
 
     source: SourceRecord
     items: int
     format: str
     already: bool
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def follow(show: Show, url: str, options: FollowOptions, now: datetime) -> Follo
     page announcing one, InputError for bad options, PublishError if state is unwritable."""
     if options.full_text not in FULL_TEXT_MODES:
         raise InputError(url, f"--full-text must be one of {', '.join(FULL_TEXT_MODES)}")
-    feed_url, _response, feed = resolve_feed(url)
+    feed_url, response, feed = resolve_feed(url)
     with StateStore.of(show.state_dir) as store, store.transaction():
         old = store.source_by_url(feed_url)
         already = old is not None and old.active
@@ -122,9 +124,11 @@ def follow(show: Show, url: str, options: FollowOptions, now: datetime) -> Follo
             gone=False,
             error=None,
             next_retry=None,
+            last_checked=now,  # the check made here, shown by `sources`
+            last_status=response.status,
         )
     _LOG.info("following %s (%s, %d items)", feed_url, feed.format, feed.total_items)
-    return Followed(source, feed.total_items, feed.format, already)
+    return Followed(source, feed.total_items, feed.format, already, feed.problem)
 
 
 def unfollow(show: Show, ref: str) -> SourceRecord:

@@ -87,6 +87,21 @@ MAX_TITLE_CHARS = 300
 """A feed title longer than this is cut (it names the source in every listing)."""
 
 
+def _problem(exc: object) -> str:
+    """What feedparser's bozo exception says is wrong, in plain words: "not well-formed XML
+    at line 5, column 3: mismatched tag", "document declared as us-ascii, but parsed as
+    utf-8"..."""
+    get_line = getattr(exc, "getLineNumber", None)
+    words = " ".join(str(exc).split())
+    if callable(get_line):  # xml.sax's SAXParseException
+        where = f"line {get_line()}, column {exc.getColumnNumber()}"  # type: ignore[attr-defined]
+        detail = " ".join(str(exc.getMessage()).split())  # type: ignore[attr-defined]
+        if detail.startswith("not well-formed"):
+            detail = detail.removeprefix("not well-formed").strip(" ()")
+        return f"not well-formed XML at {where}" + (f": {detail}" if detail else "")
+    return words or "not well-formed XML"
+
+
 def parse_xml(response: FeedResponse, max_items: int) -> ParsedFeed:
     """Parse an RSS or Atom document. Raises SourceError if it is not a feed at all (or
     so malformed that nothing can be recovered)."""
@@ -103,13 +118,10 @@ def parse_xml(response: FeedResponse, max_items: int) -> ParsedFeed:
     feed = result.get("feed") or {}
     entries = result.get("entries") or []
     version = result.get("version") or ""
-    problem = None
-    if result.get("bozo"):
-        exc = result.get("bozo_exception")
-        problem = " ".join(str(exc).split()) or type(exc).__name__
+    problem = _problem(result.get("bozo_exception")) if result.get("bozo") else None
     if not version and not entries:
         if problem:
-            raise SourceError(response.url, f"is not a readable feed (malformed XML: {problem})")
+            raise SourceError(response.url, f"is not a readable feed ({problem})")
         raise SourceError(response.url, "is not an RSS, Atom or JSON feed")
     if problem:
         _LOG.info("%s: not well-formed, recovered (%s)", response.url, problem)

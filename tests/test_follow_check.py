@@ -1,0 +1,69 @@
+"""`follow` records the check it made (so `sources` shows it at once) and says, in one
+warning line, what is wrong with a malformed feed it could read anyway. A real HTTP server
+on 127.0.0.1 (tests/feed_server.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsaudio.cli import cli
+from tests.conftest import cli_runner
+from tests.feed_server import FeedServer, feed_server
+from tests.sources_fixtures import rss
+
+ITEMS = [
+    {
+        "title": f"Story {i}",
+        "guid": f"urn:story:{i}",
+        "link": f"http://example.invalid/story/{i}",
+        "date": f"Mon, 0{i + 1} Jun 2026 08:00:00 +0000",
+        "body": "A few words about the story.",
+    }
+    for i in range(3)
+]
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
+    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
+    with feed_server() as srv:
+        yield srv
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = cli_runner().invoke(cli, [*args, "--out", "show"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sources_right_after_follow_shows_the_check(workdir: Path, server: FeedServer) -> None:
+    server.put("/feed.xml", rss(ITEMS))
+    code, out, err = run("follow", server.url("/feed.xml"))
+    assert code == 0, err
+    assert err == ""  # a sound feed: no warning
+    code, out, err = run("sources")
+    assert code == 0, err
+    assert "not checked yet" not in out
+    assert "checked 20" in out and "(HTTP 200)" in out, out
+    code, out, _ = run("sources", "--json")
+    (row,) = json.loads(out)
+    assert row["last_status"] == 200 and row["last_checked"] is not None
+    # the first update still takes only the newest items (the check is not the first update)
+    code, out, err = run("update", "--dry-run", "--json")
+    assert code == 0, err
+
+
+def test_follow_a_recoverable_malformed_feed_warns_once(workdir: Path, server: FeedServer) -> None:
+    broken = rss(ITEMS).replace("<title>Story 1</title>", "<title>Story 1 & more</title>")
+    server.put("/broken.xml", broken)
+    code, out, err = run("follow", server.url("/broken.xml"))
+    assert code == 0, err
+    assert out.startswith("Following Harbour Daily: 3 items")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"newsaudio: warning: {server.url('/broken.xml')}: ")
+    assert "not well-formed XML at line " in lines[0] and "followed anyway" in lines[0]
+    assert "Exception" not in lines[0]
