@@ -1,37 +1,23 @@
 """The catalog: the show's episodes in SQLite, the source of truth for feed and page.
 
-Lives at ``<out>/.newsaudio/catalog.sqlite`` (never published). WAL journal and a busy
-timeout let concurrent ``newsaudio add`` runs share it; every change is one transaction,
-so a crash leaves the previous state. The schema is versioned with ``PRAGMA user_version``
-and migrated forward on open; a catalog from a newer newsaudio is refused, not damaged.
+Lives at ``<out>/.newsaudio/catalog.sqlite`` (never published). Opened as every newsaudio
+database is (:mod:`newsaudio.database`): WAL journal and a busy timeout let concurrent
+``newsaudio add`` runs share it; every change is one transaction, so a crash leaves the
+previous state; the schema is versioned with ``PRAGMA user_version`` and migrated forward on
+open; a catalog from a newer newsaudio is refused, not damaged.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from datetime import datetime
-from pathlib import Path
 
-from newsaudio.errors import PublishError
+from newsaudio.database import Database
 from newsaudio.models import Episode, Loudness
 
 SCHEMA_VERSION = 1
-DEFAULT_LOCK_TIMEOUT_S = 60.0
-
-
-def lock_timeout_s() -> float:
-    """Seconds to wait for another process's catalog write lock: ``NEWSAUDIO_CATALOG_TIMEOUT``
-    if set to a positive number, else 60."""
-    try:
-        value = float(os.environ.get("NEWSAUDIO_CATALOG_TIMEOUT", ""))
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT_S
-    return value if 0 < value < float("inf") else DEFAULT_LOCK_TIMEOUT_S
-
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -60,82 +46,17 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
-class Catalog:
+class Catalog(Database):
     """Open (creating or migrating) the catalog at ``path``; use as a context manager.
+    ``read_only`` opens an existing catalog for reading even in a show folder this process
+    cannot write (see :mod:`newsaudio.database`).
 
     Raises PublishError for a corrupt, locked-for-too-long or future-version database.
     """
 
-    def __init__(self, path: Path, timeout_s: float | None = None) -> None:
-        self.path = path
-        self.timeout_s = timeout_s if timeout_s is not None else lock_timeout_s()
-        timeout_s = self.timeout_s
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise PublishError(f"{path}: catalog cannot be opened ({exc})") from exc
-        except OSError as exc:
-            raise PublishError(
-                f"{path}: catalog cannot be created ({exc.strerror or exc})"
-            ) from exc
-
-    def _migrate(self) -> None:
-        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise PublishError(
-                f"{self.path}: catalog schema version {version} is newer than this newsaudio "
-                f"understands ({SCHEMA_VERSION}); upgrade newsaudio"
-            )
-        if version == SCHEMA_VERSION:
-            return
-        with self.transaction():
-            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                # executescript() would commit; run the DDL statements one by one instead
-                for statement in _MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version={target}")
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """An immediate (write-locking) transaction, committed on success.
-
-        Raises PublishError if another process holds the write lock for longer than the
-        busy timeout, or if the commit fails (disk full, I/O error).
-        """
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise PublishError(
-                f"{self.path}: catalog is locked by another process "
-                f"(waited {self.timeout_s:g} s; {exc})"
-            ) from exc
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self.db.execute("ROLLBACK")
-            raise PublishError(f"{self.path}: catalog cannot be written ({exc})") from exc
-
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
-
-    def __enter__(self) -> Catalog:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    WHAT = "catalog"
+    SCHEMA_VERSION = SCHEMA_VERSION
+    MIGRATIONS = _MIGRATIONS
 
     # -- queries ---------------------------------------------------------------------------
 

@@ -29,7 +29,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from newsaudio.config import Show
+from newsaudio.database import Database
 from newsaudio.errors import ConfigError, PublishError, UsageError
 from newsaudio.publish.targets import RemoteObject, Target, TargetError, check_url, open_target
 
@@ -124,28 +124,23 @@ class LocalFile:
     sha256: str
 
 
-class State:
+_MIGRATIONS: dict[int, str] = {
+    # IF NOT EXISTS: the tables of a state written before it had a schema version
+    1: """
+    CREATE TABLE IF NOT EXISTS objects (target TEXT NOT NULL, key TEXT NOT NULL,
+        sha256 TEXT, size INTEGER, etag TEXT, PRIMARY KEY (target, key));
+    CREATE TABLE IF NOT EXISTS hashes (path TEXT PRIMARY KEY, size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL)
+    """,
+}
+
+
+class State(Database):
     """``.newsaudio/remote.sqlite``: uploaded objects per target, and a local hash cache."""
 
-    def __init__(self, path: Path) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS objects (target TEXT NOT NULL, key TEXT NOT NULL, "
-                "sha256 TEXT, size INTEGER, etag TEXT, PRIMARY KEY (target, key))"
-            )
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS hashes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
-                "mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL)"
-            )
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise PublishError(f"{path}: publish state cannot be opened ({exc})") from exc
-
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
+    WHAT = "publish state"
+    SCHEMA_VERSION = 1
+    MIGRATIONS = _MIGRATIONS
 
     def objects(self, target: str) -> dict[str, tuple[str | None, int | None, str | None]]:
         """key -> (sha256 or None while an upload is pending, size, etag) for ``target``."""

@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import PublishError
-from newsaudio.publish.catalog import lock_timeout_s
+from newsaudio.database import Database
 
 SCHEMA_VERSION = 1
 MAX_ATTEMPTS = 3
@@ -204,77 +201,22 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class StateStore:
+class StateStore(Database):
     """Open (creating or migrating) the sources state of a show; use as a context manager.
+    ``read_only`` opens an existing state for reading even in a show folder this process
+    cannot write (see :mod:`newsaudio.database`).
 
     Raises PublishError for a corrupt, locked-for-too-long or future-version database.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.timeout_s = lock_timeout_s()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=self.timeout_s, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise PublishError(f"{path}: sources state cannot be opened ({exc})") from exc
-        except OSError as exc:
-            raise PublishError(f"{path}: cannot be created ({exc.strerror or exc})") from exc
+    WHAT = "sources state"
+    SCHEMA_VERSION = SCHEMA_VERSION
+    MIGRATIONS = _MIGRATIONS
 
     @classmethod
-    def of(cls, state_dir: Path) -> StateStore:
+    def of(cls, state_dir: Path, *, read_only: bool = False) -> StateStore:
         """The store of the show whose private folder is ``state_dir``."""
-        return cls(state_dir / STATE_FILE)
-
-    def _migrate(self) -> None:
-        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise PublishError(
-                f"{self.path}: sources schema version {version} is newer than this newsaudio "
-                f"understands ({SCHEMA_VERSION}); upgrade newsaudio"
-            )
-        if version == SCHEMA_VERSION:
-            return
-        with self.transaction():
-            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version={target}")
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """An immediate (write-locking) transaction, committed on success. Raises
-        PublishError if the write lock is not granted within the busy timeout."""
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise PublishError(f"{self.path}: sources state is locked ({exc})") from exc
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self.db.execute("ROLLBACK")
-            raise PublishError(f"{self.path}: sources state cannot be written ({exc})") from exc
-
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
-
-    def __enter__(self) -> StateStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return cls(state_dir / STATE_FILE, read_only=read_only)
 
     # -- sources ---------------------------------------------------------------------------
 
