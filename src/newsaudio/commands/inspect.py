@@ -29,7 +29,7 @@ def _resolve(target: str, out_dir: Path | None) -> Path:
     show = Show(out_dir=out_dir)
     if not show.catalog_path.is_file():
         raise InputError(target, f"no such file, and {out_dir} holds no show catalog")
-    with Catalog(show.catalog_path) as catalog:
+    with Catalog(show.catalog_path, read_only=True) as catalog:
         episode = catalog.by_guid(target) or next(
             (e for e in catalog.episodes() if e.slug == target), None
         )

@@ -196,7 +196,7 @@ def list_episodes(show: Show) -> list[Episode]:
     """The catalogued episodes of ``show``, newest first ([] for a show with no catalog)."""
     if not show.catalog_path.is_file():
         return []
-    with Catalog(show.catalog_path) as catalog:
+    with Catalog(show.catalog_path, read_only=True) as catalog:  # a read-only show works
         return catalog.episodes()
 
 

@@ -146,7 +146,7 @@ def source_statuses(show: Show) -> list[SourceStatus]:
     """Every followed source with its counts and last error ([] for a show following none)."""
     if not (show.state_dir / "sources.sqlite").is_file():
         return []
-    with StateStore.of(show.state_dir) as store:
+    with StateStore.of(show.state_dir, read_only=True) as store:  # a read-only show works
         out = []
         for source in store.sources():
             counts = store.counts(source.id)
