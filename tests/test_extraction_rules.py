@@ -149,3 +149,92 @@ def test_read_more_lines_in_markdown_are_not_read(tmp_path: Path) -> None:
     )
     article = load_article(str(path))
     assert [b.text for b in article.blocks] == [PARA]
+
+
+def test_text_after_an_html_comment_is_read(tmp_path: Path) -> None:
+    page = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        f"<p>{PARA}</p><p><!-- SPEAK_START -->{PARA} After the marker.<!-- SPEAK_STOP --></p>"
+        f"<p>{PARA} Last.</p></article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert any(b.endswith("After the marker.") for b in blocks)
+    assert "SPEAK" not in " ".join(blocks)
+
+
+def test_bare_text_beside_blocks_is_read_whole_and_in_order(tmp_path: Path) -> None:
+    # text straight in a <div>, split by links, headings and <br><br>: nothing before the
+    # first link is lost and no words are glued where a link ends
+    page = (
+        "<html><body><article><h1>Match day</h1><div class='body'>"
+        "<figure><img src='a.jpg'><figcaption>The stadium.</figcaption></figure>"
+        f"First words of the story. {PARA} Watch it <a href='/s'>live</a> tonight."
+        "<div class='box'><span>Ticket offer</span></div>"
+        f"<h3>Team news</h3><br>{PARA} Second part.<br><br>"
+        f"<a href='/other'>Downloads: fixtures and tables</a><br><br>{PARA} Third part."
+        "</div></article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    text = " ".join(blocks)
+    assert "First words of the story." in text
+    assert "Watch it live tonight." in text
+    assert text.index("First words") < text.index("Second part.") < text.index("Third part.")
+    assert "Team news" in blocks
+    assert "Downloads" not in text
+
+
+def test_a_teaser_blurb_under_a_linked_headline_is_not_read(tmp_path: Path) -> None:
+    body = "".join(f"<p>{PARA} Part {i}.</p>" for i in range(5))
+    page = (
+        "<html><body><article><h1>Harbour plan</h1><div class='post-content'>"
+        f"{body}<h2><a href='/other'>Golf GTI: a mature thrill</a></h2>"
+        "<p>The GTI letters have long promised fun. At first the maker was ...</p>"
+        "</div></article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert blocks[-1].endswith("Part 4.")
+    assert not any("GTI" in b for b in blocks)
+
+
+def test_a_paywall_preview_in_a_bare_box_is_read(tmp_path: Path) -> None:
+    body = "".join(f"<p>{PARA} Part {i}.</p>" for i in range(5))
+    page = (
+        "<html><body><nav><a href='/'>Home</a></nav><article><h1>Flat hunt</h1>"
+        f"<p class='topic'><strong>{PARA}</strong></p>{body}"
+        "<div class='share'><a href='/fb'>Facebook</a></div>"
+        "<div class='text'><div class='preview'>Gesine is running out of time. She has "
+        "enrolled at the university and has been looking for a room for a month. "
+        '"It is really ...</div></div></article>'
+        "<div class='copyright'>Copyright 2023 Example Media, Inc. All rights reserved. This "
+        "material may not be published, broadcast, rewritten, or redistributed.</div>"
+        "</body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert blocks[-1].startswith("Gesine is running out of time.")
+
+
+def test_a_marked_standfirst_is_read_first(tmp_path: Path) -> None:
+    microdata = (
+        "<html><body><div itemscope itemtype='https://schema.org/NewsArticle'>"
+        "<h1 itemprop='headline'>Row at the works meeting</h1>"
+        "<h2 itemprop='description'>Just before the works meeting, talk grows that the "
+        "chief and the board are falling out.</h2>"
+        f"<div itemprop='articleBody'><p>{PARA}</p><p>{PARA} Second.</p></div>"
+        "<div itemprop='image' itemscope itemtype='https://schema.org/ImageObject'>"
+        "<span itemprop='description'>A photograph of the works gate at dawn, in the rain.</span>"
+        "</div></div></body></html>"
+    )
+    _, blocks = _load(tmp_path, microdata, "micro.html")
+    assert blocks[0].startswith("Just before the works meeting")
+    assert not any("photograph" in b for b in blocks)
+    hgroup = (
+        "<html><body><article><header><hgroup><h3>Würzburg</h3><h1>Why we need humility</h1>"
+        "<h2>Side effects come not only with medicines but with political measures too.</h2>"
+        f"</hgroup></header><div class='article-text'><p>{PARA}</p><p>{PARA} Second.</p>"
+        "</div></article></body></html>"
+    )
+    _, blocks = _load(tmp_path, hgroup, "hgroup.html")
+    assert blocks[:2] == [
+        "Side effects come not only with medicines but with political measures too.",
+        PARA,
+    ]

@@ -137,9 +137,12 @@ def _walk_xml(el: Any) -> Iterator[Block]:
     """Blocks of trafilatura's ``<main>`` element, in reading order.
 
     Inline text between block elements (after a heading inside the same ``<div>``, say) is a
-    paragraph of its own; a block that is only a link to another page is left out.
+    paragraph of its own; a block that is only a link to another page is left out, and so is
+    the cut-off blurb under such a linked headline (a short paragraph ending in an ellipsis:
+    the teaser card of another story).
     """
     pending: list[str] = [el.text or ""]
+    after_link_heading = False
 
     def flush() -> Iterator[Block]:
         text = _one_line("".join(pending))
@@ -157,12 +160,15 @@ def _walk_xml(el: Any) -> Iterator[Block]:
             pending.append(child.tail or "")
             continue
         yield from flush()
+        linked_heading, after_link_heading = after_link_heading, False
         if tag == "head":
             rend = child.get("rend", "h2")
             level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
             text = _one_line(_inline_text(child))
             if not _is_link_block(child, text):
                 yield Block("heading", text, level)
+            else:
+                after_link_heading = True
         elif tag == "list":
             for item in child:
                 if item.tag != "item":
@@ -178,11 +184,20 @@ def _walk_xml(el: Any) -> Iterator[Block]:
                 yield from _walk_xml(child)
             else:
                 text = _one_line(_inline_text(child))
-                if not _is_link_block(child, text):
+                if not _is_link_block(child, text) and not (linked_heading and _is_blurb(text)):
                     yield Block("paragraph", text)
         # code, table, graphic: left out (see module docstring)
         pending.append(child.tail or "")
     yield from flush()
+
+
+_BLURB_MAX_WORDS = 60
+_CUT_OFF = re.compile(r"(?:\.\.\.|…)[\"'”’)\]]*$")
+
+
+def _is_blurb(text: str) -> bool:
+    """True for a teaser blurb: short and cut off with an ellipsis ("War VW anfangs vom ...")."""
+    return len(text.split()) <= _BLURB_MAX_WORDS and bool(_CUT_OFF.search(text))
 
 
 def _wrap(list_el: Any) -> Any:
@@ -394,7 +409,7 @@ _CHROME_CLASS = re.compile(
     r"|sidebar|widget|advert|advertisement|ad-slot|sponsor|sponsored|cookie|consent"
     r"|read-more|more-stories|most-popular|most-read|trending|next-article|inline-related"
     r"|author-bio|about-author|nav|menu|breadcrumbs?|tags|comments?|latest|latest-news|subline"
-    r"|subheadline|standfirst|dek|strapline)(?:$|[-_\s])",
+    r"|subheadline|standfirst|dek|strapline|copyright)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 _CHROME_MAX_SHARE = 0.25
@@ -410,12 +425,18 @@ def _text_length(el: Any) -> int:
 def _prune(tree: Any) -> None:
     """Remove elements that never hold article text (in place).
 
-    Always: scripts, styles, navigation, buttons, inputs, and forms, except a form that
-    wraps the article itself (ASP.NET pages put the whole page in one ``<form>``). Then
+    Always: HTML comments (the text that follows one is kept: CMS markers such as
+    ``<!-- RSPEAK_START -->`` often open a paragraph's text), scripts, styles, navigation,
+    buttons, inputs, and forms, except a form that wraps the article itself (ASP.NET pages
+    put the whole page in one ``<form>``). Then
     ARIA navigation, banners and hidden elements, and elements whose class or id names
     page chrome (newsletter sign-ups, related stories, galleries, video players, pop-up
-    name cards, share bars...) while they hold under a quarter of the page's text.
+    name cards, share bars...) while they hold under a quarter of the page's text. Last,
+    bare text in a ``<div>`` gets paragraphs (:func:`_wrap_bare_text`).
     """
+    from lxml import etree
+
+    etree.strip_tags(tree, etree.Comment)
     for el in list(tree.iter(*_PRUNE_ALWAYS)):
         if el.getparent() is None:
             continue
@@ -443,6 +464,132 @@ def _prune(tree: Any) -> None:
             and not _holds_prose(el)
         ):
             el.drop_tree()
+    _wrap_bare_text(tree)
+
+
+_INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+_BARE_TEXT_CONTAINERS = ("div", "section", "article", "main", "center")
+
+
+def _wrap_bare_text(tree: Any) -> None:
+    """Give paragraph elements to article text that sits directly in a ``<div>`` (or
+    ``<section>``, ``<article>``, ``<main>``) in place: each run of text and inline
+    elements between two block children, or between two consecutive ``<br>``, becomes a
+    ``<p>``, as a browser lays it out (an anonymous block box, CSS 2.1 § 9.2.1.1).
+
+    Only containers whose bare text holds a paragraph of prose (a run of at least
+    :data:`_PROSE_PARAGRAPH_CHARS` characters) are touched, and only runs holding bare text
+    of their own are wrapped (a lone link or label between blocks stays as it was).
+    trafilatura reads ``<p>`` but drops bare text in a ``<div>`` or splits it at each link,
+    losing the words before the first one.
+    """
+    for el in list(tree.iter(*_BARE_TEXT_CONTAINERS)):
+        if el.getparent() is None:
+            continue
+        items: list[Any] = [el.text or ""]
+        for child in el:
+            items += [child, child.tail or ""]
+        if not any(isinstance(i, str) and i.strip() for i in items):
+            continue
+        runs: list[list[Any]] = [[]]
+        for item in items:
+            if isinstance(item, str):
+                runs[-1].append(item)
+            elif item.tag == "br":
+                last = next((i for i in reversed(runs[-1]) if not isinstance(i, str)), None)
+                if (
+                    last is not None
+                    and last.tag == "br"
+                    and not "".join(
+                        i for i in runs[-1][runs[-1].index(last) + 1 :] if isinstance(i, str)
+                    ).strip()
+                ):
+                    runs[-1] = runs[-1][: runs[-1].index(last)]
+                    runs += [[last, item], []]  # the two breaks stay outside the paragraphs
+                else:
+                    runs[-1].append(item)
+            elif _is_block(item):
+                runs += [[item], []]
+            else:
+                runs[-1].append(item)
+
+        def bare(run: list[Any]) -> bool:
+            return any(isinstance(i, str) and any(ch.isalpha() for ch in i) for i in run)
+
+        def length(run: list[Any]) -> int:
+            return len(
+                _one_line("".join(i if isinstance(i, str) else i.text_content() for i in run))
+            )
+
+        if sum(1 for r in runs if r) < 2 or not any(
+            bare(r) and length(r) >= _PROSE_PARAGRAPH_CHARS for r in runs
+        ):
+            continue  # a box of text alone (a caption, a teaser) is left to trafilatura
+        el.text = None
+        for child in list(el):
+            child.tail = None
+            el.remove(child)
+        for run in runs:
+            wrapped = bare(run)
+            target = el.makeelement("p", {}) if wrapped else el
+            if wrapped:
+                el.append(target)
+            for item in run:
+                if isinstance(item, str):
+                    _append_text(target, item)
+                else:
+                    target.append(item)
+
+
+def _is_block(el: Any) -> bool:
+    return isinstance(el.tag, str) and el.tag not in _INLINE_TAGS
+
+
+def _append_text(parent: Any, text: str) -> None:
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
 
 
 def _holds_prose(el: Any) -> bool:
@@ -669,6 +816,121 @@ def _join_split_body(tree: Any, blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+_ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Report)$")
+_STANDFIRST_MIN_CHARS = 40
+
+
+def _standfirst(tree: Any) -> str | None:
+    """The standfirst (the lead paragraph under the headline) when the page marks it as such:
+
+    * the visible element that schema.org microdata names the description of the article
+      (``itemprop="description"`` inside an ``itemscope`` of an Article type: NewsArticle,
+      BlogPosting, ReportageNewsArticle...), not a ``<meta>``;
+    * else the subheading that an ``<hgroup>`` gives the page's ``<h1>`` (HTML § 4.3.7).
+
+    None when neither is there, or the text is shorter than a sentence or hidden.
+    """
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("meta", "link"):
+            continue
+        if "description" not in (el.get("itemprop") or "").split() or el.get("itemscope"):
+            continue
+        scope = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+        if scope is None or not _ARTICLE_TYPE.search((scope.get("itemtype") or "").rstrip("/")):
+            continue
+        text = _one_line(el.text_content())
+        if len(text) >= _STANDFIRST_MIN_CHARS and not _hidden(el):
+            return text
+    for group in tree.iter("hgroup"):
+        h1 = group.find(".//h1")
+        if h1 is None or _hidden(group):
+            continue
+        after = [_one_line(e.text_content()) for e in h1.itersiblings() if isinstance(e.tag, str)]
+        text = " ".join(t for t in after if t)
+        if len(text) >= _STANDFIRST_MIN_CHARS:
+            return text
+    return None
+
+
+def _hidden(el: Any) -> bool:
+    """True if ``el`` or an ancestor is hidden (``hidden``, ``aria-hidden``, inline
+    ``display: none``)."""
+    for e in (el, *el.iterancestors()):
+        style = (e.get("style") or "").replace(" ", "").lower()
+        if (
+            e.get("hidden") is not None
+            or (e.get("aria-hidden") or "").lower() == "true"
+            or "display:none" in style
+        ):
+            return True
+    return False
+
+
+def _with_standfirst(standfirst: str | None, blocks: list[Block]) -> list[Block]:
+    """``blocks`` with ``standfirst`` as their first paragraph, unless they already read it."""
+    if not standfirst:
+        return blocks
+    key = _title_key(standfirst)
+    if any(key in _title_key(b.text) for b in blocks):
+        return blocks
+    return [Block("paragraph", standfirst), *blocks]
+
+
+def _continuation(tree: Any, blocks: list[Block]) -> list[Block]:
+    """``blocks`` and, after them, the article text that the page keeps in a bare box right
+    after the last extracted paragraph (a paywalled page's preview of its opening
+    paragraphs sits in a ``<div>`` of plain text, which trafilatura does not read).
+
+    The next text in document order after the last extracted paragraph is taken when it is
+    the whole content of a ``<div>``/``<section>`` with no block inside: plain prose of at
+    least :data:`_PROSE_PARAGRAPH_CHARS` characters, not links.
+    """
+    last = next((b.text for b in reversed(blocks) if b.kind == "paragraph"), None)
+    if last is None or len(last) < _PROSE_PARAGRAPH_CHARS // 2:
+        return blocks
+    probe = last[-60:]
+    anchor = next(
+        (
+            el
+            for el in tree.iter("p", "div", "li", "blockquote", "section")
+            if probe in _one_line(el.text_content())
+        ),
+        None,
+    )
+    if anchor is None:
+        return blocks
+    while True:  # the innermost element holding the probe
+        inner = next(
+            (c for c in anchor if isinstance(c.tag, str) and probe in _one_line(c.text_content())),
+            None,
+        )
+        if inner is None:
+            break
+        anchor = inner
+    for el in anchor.xpath("following::*"):
+        own = (el.text or "") + "".join(c.tail or "" for c in el)
+        if not any(ch.isalpha() for ch in own):
+            continue
+        box = el
+        while not _is_block(box) and box.getparent() is not None:
+            box = box.getparent()
+        text = _one_line(box.text_content())
+        if (
+            box.tag in ("div", "section")
+            and not any(_is_block(c) for c in box.iterdescendants())
+            and len(text) >= _PROSE_PARAGRAPH_CHARS
+            and _link_chars(box) < 0.1 * len(text)
+            and text not in {b.text for b in blocks}
+        ):
+            return [*blocks, Block("paragraph", text)]
+        return blocks
+    return blocks
+
+
+def _link_chars(el: Any) -> int:
+    return sum(len(_one_line(a.text_content())) for a in el.iter("a"))
+
+
 def _holds_text(el: Any) -> bool:
     return any(len(p.text_content().strip()) >= _PROSE_PARAGRAPH_CHARS for p in el.iter("p"))
 
@@ -695,6 +957,7 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
     title_el = tree.find(".//title")
     tree_title = title_el.text_content() if title_el is not None else None
     site_names = _site_names(tree, meta, url or canonical_tree)
+    standfirst = _standfirst(tree)
     _prune(tree)
 
     xml = trafilatura.extract(
@@ -736,7 +999,7 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
     if len(blocks) > 1:
         fresh = _parse_tree(text, source)
         _prune(fresh)
-        blocks = _join_split_body(fresh, blocks)
+        blocks = _continuation(fresh, _join_split_body(fresh, blocks))
 
     wall = access_wall(blocks, not_free)
     headline = choose_headline(
@@ -747,6 +1010,7 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
         site_names=site_names,
     )
     head, body = split_title(headline, blocks, language)
+    body = _with_standfirst(standfirst, body)
     if byline:
         parts = [re.sub(r"^\s*by\s+", "", p, flags=re.I).strip() for p in byline.split(";")]
         byline = ", ".join(p for p in parts if p) or None
