@@ -38,3 +38,14 @@ def test_readme_quick_start_commands() -> None:
     )
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1] in ci
+
+
+def test_readme_exit_table_lists_every_exit_status() -> None:
+    """Every ExitStatus has a row in README's exit-code table, and every row is a status."""
+    import re
+
+    from newsaudio.errors import ExitStatus
+
+    table = README.split("## Exit codes", 1)[1].split("\n\n", 2)[1]
+    rows = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
+    assert rows == {int(status) for status in ExitStatus}
