@@ -87,6 +87,47 @@ def dedupe(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Artic
     return kept, dropped
 
 
+def story_lines(
+    article: Article,
+    index: int,
+    *,
+    language: str,
+    max_chars: int = 400,
+    lexicon: Lexicon | None = None,
+    pauses: Pauses | None = None,
+) -> tuple[Block, tuple[Utterance, ...]]:
+    """Story ``index`` of a digest in ``language`` (the first story's), as :func:`compose`
+    places it: the attribution heading Block, and the story's utterances with block indices
+    relative to the story (0: the attribution line, which carries the chapter mark; the
+    article's own blocks from 1). A cluster renders each story's segments from these, apart
+    from the rest of the digest."""
+    pauses = pauses or Pauses()
+    text = wording.attribution(article.site_name, article.title, index)
+    mark = ChapterMark(
+        wording.headline(article.title) or article.title,
+        url=article.source_url,
+        image_url=article.image_url,
+        transition=True,
+    )
+    attribution = line(
+        "heading",
+        text,
+        pauses.title_ms,
+        0,
+        max_chars=max_chars,
+        lexicon=lexicon,
+        language=language,
+        chapter=mark,
+    )  # never empty: "From ...:" / "Next:" always have words
+    story = prepare(article, max_chars=max_chars, lexicon=lexicon, pauses=pauses)
+    body = (
+        Utterance(u.kind, u.display, u.spoken, u.pause_after_ms, u.block + 1)
+        for u in story.utterances
+        if u.kind != "title"
+    )
+    return Block("heading", text, 2), (*attribution, *body)
+
+
 def compose(
     articles: Sequence[Article],
     *,
@@ -101,56 +142,35 @@ def compose(
     """The digest script of ``articles`` (at least one), in their order.
 
     The composite Article holds the linking lines as blocks (the opening a paragraph, each
-    attribution a heading) followed by each story's blocks, so every utterance's ``block``
-    indexes it and transcripts keep their paragraphs. Raises ValueError for no articles.
+    attribution a heading, :func:`story_lines`) followed by each story's blocks, so every
+    utterance's ``block`` indexes it and transcripts keep their paragraphs. Raises
+    ValueError for no articles.
     """
     if not articles:
         raise ValueError("a digest needs at least one article")
     pauses = pauses or Pauses()
     language = articles[0].language
-    blocks: list[Block] = []
-    utterances: list[Utterance] = []
-    starts: list[int] = []
-
-    def linking(kind: str, text: str, mark: ChapterMark) -> None:
-        index = len(blocks)
-        heading = kind != "title"
-        blocks.append(Block("heading" if heading else "paragraph", text, 2 if heading else 0))
-        utterances.extend(
-            line(
-                "heading" if heading else "title",
-                text,
-                pauses.title_ms,
-                index,
-                max_chars=max_chars,
-                lexicon=lexicon,
-                language=language,
-                chapter=mark,
-            )
-        )  # never empty: "From ...:" / "Next:" and the opening always have words
-
     opening = wording.opening(show_title, day, [a.title for a in articles])
-    linking("title", opening, ChapterMark(wording.OPENING_CHAPTER))
+    blocks: list[Block] = [Block("paragraph", opening, 0)]
+    utterances: list[Utterance] = line(
+        "title",
+        opening,
+        pauses.title_ms,
+        0,
+        max_chars=max_chars,
+        lexicon=lexicon,
+        language=language,
+        chapter=ChapterMark(wording.OPENING_CHAPTER),
+    )  # never empty: the opening always has words
+    starts: list[int] = []
     for i, article in enumerate(articles):
-        starts.append(len(utterances))
-        linking(
-            "heading",
-            wording.attribution(article.site_name, article.title, i),
-            ChapterMark(
-                wording.headline(article.title) or article.title,
-                url=article.source_url,
-                image_url=article.image_url,
-                transition=True,
-            ),
+        heading, lines = story_lines(
+            article, i, language=language, max_chars=max_chars, lexicon=lexicon, pauses=pauses
         )
         offset = len(blocks)
-        story = prepare(article, max_chars=max_chars, lexicon=lexicon, pauses=pauses)
-        blocks.extend(article.blocks)
-        utterances.extend(
-            Utterance(u.kind, u.display, u.spoken, u.pause_after_ms, u.block + offset)
-            for u in story.utterances
-            if u.kind != "title"
-        )
+        starts.append(len(utterances))
+        blocks.extend((heading, *article.blocks))
+        utterances.extend(dataclasses.replace(u, block=u.block + offset) for u in lines)
     composite = Article(
         title=title,
         blocks=tuple(blocks),

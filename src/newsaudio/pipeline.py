@@ -577,12 +577,16 @@ def add(
 class DigestRendition:
     """A rendered digest: the :class:`Rendition` and the stories it holds or left out
     (``left_out``: dropped from the end by the time budget; ``over_budget``: the first
-    story alone is longer than the budget and was kept whole)."""
+    story alone is longer than the budget and was kept whole). Rendered on a cluster, a
+    digest also says which worker spoke each story (``workers``, in story order) and which
+    stories failed there alone and were left out (``failed``: article and one-line error)."""
 
     rendition: Rendition
     stories: tuple[Article, ...]
     left_out: tuple[Article, ...]
     over_budget: bool = False
+    workers: tuple[str, ...] = ()
+    failed: tuple[tuple[Article, NewsaudioError], ...] = ()
 
 
 def _sound_ms(utterances: Iterable[tuple[Utterance, Segment]]) -> int:
@@ -760,7 +764,10 @@ def render_digest(
 class DigestResult:
     """What ``digest`` produced: the published episode (:class:`Result`), its chapters, the
     stories read, those left out by the time budget, duplicates read once
-    (``(duplicate, first)``) and the sources that failed (``(source, error)``)."""
+    (``(duplicate, first)``) and the sources that failed (``(source, error)``: those that
+    could not be loaded, then stories that failed alone on a cluster, also listed with their
+    Article in ``failed_stories``). ``workers``: on a cluster, the worker that spoke each
+    story, in story order (empty otherwise)."""
 
     result: Result
     chapters: tuple[Chapter, ...]
@@ -769,6 +776,8 @@ class DigestResult:
     over_budget: bool = False
     duplicates: tuple[tuple[Article, Article], ...] = ()
     failed: tuple[tuple[str, NewsaudioError], ...] = ()
+    workers: tuple[str, ...] = ()
+    failed_stories: tuple[tuple[Article, NewsaudioError], ...] = ()
 
 
 def digest(
@@ -792,7 +801,8 @@ def digest(
     error is raised instead. Raises InputError when no source is usable (nothing is
     published), and what :func:`render_digest` and :func:`publish_rendition` raise.
     ``render`` replaces :func:`render_digest` (same arguments; a cluster executor's
-    ``render_digest`` renders it on a worker).
+    ``render_digest`` speaks the stories on its workers, and a story that fails there is
+    left out like a source that cannot be loaded, or raised with ``strict``).
     """
     from newsaudio.digest import dedupe
 
@@ -826,6 +836,8 @@ def digest(
             title=title,
             max_minutes=max_minutes,
         )
+        if strict and made.failed:
+            raise made.failed[0][1]
         result = publish_rendition(show, made.rendition, runtime)
     return DigestResult(
         result,
@@ -834,7 +846,9 @@ def digest(
         made.left_out,
         made.over_budget,
         tuple(duplicates),
-        tuple(failed),
+        (*failed, *((story.source, exc) for story, exc in made.failed)),
+        made.workers,
+        made.failed,
     )
 
 

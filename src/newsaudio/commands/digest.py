@@ -40,7 +40,8 @@ from newsaudio.commands.init import load_show_from
     "as_json",
     is_flag=True,
     help="Print one JSON object: the keys of 'add --json' plus chapters "
-    "([{title, start_ms, url}]), stories, left_out, duplicates and failed.",
+    "([{title, start_ms, url}]), stories, left_out, duplicates and failed; with --cluster "
+    "also workers (the worker that spoke each story).",
 )
 @click.option(
     "--out",
@@ -114,7 +115,7 @@ def digest(
     cluster = cluster_address(cluster, config_file)
     with contextlib.ExitStack() as stack:
         render = None
-        if cluster:  # the whole digest is one task on a worker; published here
+        if cluster:  # a task per story, then one that assembles the digest; published here
             from newsaudio.executors.dask import DaskExecutor
 
             render = stack.enter_context(contextlib.closing(DaskExecutor(cluster))).render_digest
@@ -155,6 +156,8 @@ def digest(
         record["left_out"] = [a.title for a in made.left_out]
         record["duplicates"] = [a.source for a, _ in made.duplicates]
         record["failed"] = [{"source": s, "error": str(e)} for s, e in made.failed]
+        if made.workers:  # on a cluster: the worker that spoke each story, in story order
+            record["workers"] = list(made.workers)
         click.echo(json.dumps(record, ensure_ascii=False))
     else:
         minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)

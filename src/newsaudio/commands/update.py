@@ -36,9 +36,10 @@ def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
 
 
 def digest_json(item: PublishedDigest, show: Show) -> dict[str, Any]:
-    """The ``digest --json`` object of a digest episode, plus ``kind`` and ``sources``."""
+    """The ``digest --json`` object of a digest episode (``workers`` on a cluster), plus
+    ``kind`` and ``sources``."""
     made = item.made
-    return {
+    record = {
         **episode_json(made.result, show),
         "kind": "digest",
         "chapters": [
@@ -48,6 +49,9 @@ def digest_json(item: PublishedDigest, show: Show) -> dict[str, Any]:
         "left_out": [a.title for a in made.left_out],
         "sources": list(item.sources),
     }
+    if made.workers:  # on a cluster: the worker that spoke each story, in story order
+        record["workers"] = list(made.workers)
+    return record
 
 
 @click.command()

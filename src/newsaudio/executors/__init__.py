@@ -9,7 +9,11 @@ never imports dask itself:
 
 - ``local`` (:mod:`newsaudio.executors.local`): in this process, in order (the default).
 - ``dask`` (:mod:`newsaudio.executors.dask`): one Dask task per article on a running scheduler
-  (``tcp://host:8786``) or on a LocalCluster started for the run (``local:N``).
+  (``tcp://host:8786``) or on a LocalCluster started for the run (``local:N``); a digest is
+  one task per story, then one that assembles, masters and tags it.
+
+Digests go through :meth:`Executor.render_digest`, which has the arguments and result of
+:func:`newsaudio.pipeline.render_digest`.
 
 Adding an executor is one new module plus one line here.
 """
@@ -17,12 +21,21 @@ Adding an executor is one new module plus one line here.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from newsaudio.config import Show
-    from newsaudio.pipeline import AddOptions, Outcome, RenderJob, RunAssets, Runtime
+    from newsaudio.models import Article
+    from newsaudio.pipeline import (
+        AddOptions,
+        DigestRendition,
+        Outcome,
+        RenderJob,
+        RunAssets,
+        Runtime,
+    )
     from newsaudio.tts.speak import ProgressCallback
 
 
@@ -49,6 +62,23 @@ class Executor(Protocol):
         progress: ProgressCallback | None = None,
     ) -> Iterator[Outcome]:
         """Render ``jobs``; yield ``(job, Rendition | NewsaudioError)`` as each completes."""
+        ...
+
+    def render_digest(
+        self,
+        articles: Sequence[Article],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        work: Path,
+        progress: ProgressCallback | None = None,
+        *,
+        title: str | None = None,
+        max_minutes: float | None = None,
+    ) -> DigestRendition:
+        """Render one digest of ``articles`` (see :func:`newsaudio.pipeline.render_digest`,
+        whose arguments, result and errors it has); its MP3 ends up in ``work``."""
         ...
 
     def close(self) -> None:
@@ -106,6 +136,36 @@ class LazyExecutor:
             self._inner = create_executor(self._cluster)
             self.name = self._inner.name
         return self._inner.map(jobs, show, options, runtime, assets, progress)
+
+    def render_digest(
+        self,
+        articles: Sequence[Article],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        work: Path,
+        progress: ProgressCallback | None = None,
+        *,
+        title: str | None = None,
+        max_minutes: float | None = None,
+    ) -> DigestRendition:
+        """See :meth:`Executor.render_digest`; creates the executor first. Raises
+        ClusterError, and what the digest's render raises."""
+        if self._inner is None:
+            self._inner = create_executor(self._cluster)
+            self.name = self._inner.name
+        return self._inner.render_digest(
+            articles,
+            show,
+            options,
+            runtime,
+            assets,
+            work,
+            progress,
+            title=title,
+            max_minutes=max_minutes,
+        )
 
     def close(self) -> None:
         """Close the executor if it was created."""

@@ -12,6 +12,27 @@ Flow of one run::
     as_completed ◀──────────────────── result
     MP3 bytes -> work folder -> Rendition -> yielded to the single publisher
 
+A digest (:meth:`DaskExecutor.render_digest`) is one task per story, then one more::
+
+    this process                               Dask workers
+    Articles ──submit──▶ story_task (one per story, in parallel): the story's attribution line
+                           and sentences spoken -> SpokenStory (segments by cache key), kept
+                           on its worker
+    wait; a story that failed is left out
+            ──submit──▶ digest_task (on the worker holding most of the stories' segments):
+                           the local render_digest with those segments served first (compose,
+                           fit, assemble, master, tag) -> RenderedDigest (MP3 bytes, Timeline)
+    result ◀──────────────────────────────────
+    MP3 bytes -> work folder -> DigestRendition -> published here
+
+The assembly is the same code as without a cluster, fed the same segments, so the digest has
+the same audio and chapters. It runs on a worker rather than here: assembling, mastering and
+tagging cost 0.73 CPU-s per audio minute (measured from cached segments; Piper's synthesis
+about 6.4), which would all land on this process, the show's single publisher, whose own
+cost per episode is tens of CPU-ms; the stories' PCM (2.6 MB per audio minute at 22.05 kHz)
+never travels here, only the MP3 (0.72 MB per minute at 96 kbps); and this process needs no
+voice loaded for the opening line.
+
 Sources are loaded here (files and URLs the workers may not see), so a bad source fails
 before it reaches the cluster. Workers resolve the voice by name (``voices/`` in the worker's
 current folder, or those shipped with newsaudio), keep one :class:`~newsaudio.pipeline.Runtime`
@@ -24,8 +45,11 @@ Faults: a worker that dies mid-task (SIGKILL, out of memory) loses its task to t
 which runs it again on another worker, up to ``distributed.scheduler.allowed-failures`` times
 (3 by default; then the article fails alone with a ClusterError). A render that raises a
 NewsaudioError on a worker comes back as a value and fails its article alone, with the same
-one-line message and exit code as in process. A scheduler that cannot be reached in
-:data:`CONNECT_TIMEOUT_S` raises ClusterError before anything is rendered or published.
+one-line message and exit code as in process. A digest's story fails alone the same way
+(left out of the digest, like a source that cannot be loaded; ``--strict``: nothing is
+published); a story whose every worker died is left out with a ClusterError. A scheduler
+that cannot be reached in :data:`CONNECT_TIMEOUT_S` raises ClusterError before anything is
+rendered or published.
 
 Only this module imports dask; it needs the ``cluster`` extra (``pip install
 'newsaudio[cluster]'``).
@@ -34,6 +58,7 @@ Only this module imports dask; it needs the ``cluster`` extra (``pip install
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
 import re
@@ -46,10 +71,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsaudio.errors import ClusterError, ExitStatus, NewsaudioError, PublishError
+from newsaudio.tts.cache import SegmentCache
 
 if TYPE_CHECKING:
     from newsaudio.config import Show
-    from newsaudio.models import Article
+    from newsaudio.models import Article, Segment
     from newsaudio.pipeline import (
         AddOptions,
         DigestRendition,
@@ -204,33 +230,143 @@ def render_task(
 
 
 @dataclass(frozen=True)
+class SpokenStory:
+    """What a worker sends back for one story of a digest: its utterances' ``segments`` as
+    the digest's voice spoke them, by segment cache key (:meth:`SegmentCache.key` of the
+    engine ``identity`` and the spoken text; a chunk the fallback voice spoke is left out, so
+    the assembly speaks it again as a local digest would); ``synthesized``: chunks synthesized
+    now (their keys in ``fresh``), the others came from the worker's cache; the worker."""
+
+    segments: dict[str, Segment]
+    identity: str
+    synthesized: int
+    fresh: frozenset[str]
+    worker: str
+
+
+def story_task(
+    article: Article, index: int, language: str, show: Show, options: AddOptions
+) -> SpokenStory | RenderFailure:
+    """Speak story ``index`` of a digest in ``language`` (its first story's) on this worker:
+    the attribution line and the article's utterances exactly as
+    :func:`newsaudio.digest.compose` places them (:func:`newsaudio.digest.story_lines`),
+    through this worker's segment cache. Never raises a NewsaudioError: it comes back as a
+    :class:`RenderFailure`."""
+    from newsaudio.digest import story_lines
+    from newsaudio.models import Script
+    from newsaudio.pipeline import reading_language
+    from newsaudio.text.prepare import Pauses
+    from newsaudio.tts.base import voice_for_language
+    from newsaudio.tts.speak import SpeakStats, speak
+
+    def make(runtime: Runtime, work: Path) -> SpokenStory:
+        lead = replace(article, language=language)  # the digest's voice is its first story's
+        voice_name = voice_for_language(reading_language(lead, show), options.voice).name
+        engine = runtime.engine(voice_name, options.speed)
+        fallback = runtime.fallback_engine(voice_name, options.speed)
+        _, lines = story_lines(
+            article,
+            index,
+            language=language,
+            max_chars=engine.max_chars,
+            lexicon=options.lexicon,
+            pauses=Pauses().scaled(options.speed),
+        )
+        identity = engine.identity()
+        keys = [SegmentCache.key(identity, u.spoken) for u in lines]
+        had = {k for k in keys if runtime.cache.path(k).is_file()}
+        stats = SpeakStats()
+        script = Script(article, lines)
+        spoken = speak(script, engine, runtime.cache, fallback=fallback, stats=stats)
+        segments = {
+            key: segment
+            for n, (key, (_, segment)) in enumerate(zip(keys, spoken, strict=True), start=1)
+            if n not in stats.fallback_chunks
+        }
+        fresh = frozenset(k for k in segments if k not in had)
+        return SpokenStory(segments, identity, stats.synthesized, fresh, _worker_address())
+
+    result: SpokenStory | RenderFailure = _on_worker(options, make)
+    return result
+
+
+def story_outcome(story: SpokenStory | RenderFailure) -> RenderFailure | str:
+    """A story's outcome without its segments (a task beside the story's result, so only
+    this small value travels to the client): the failure, or the worker that spoke it."""
+    return story if isinstance(story, RenderFailure) else story.worker
+
+
+class SpokenSegments(SegmentCache):
+    """A segment cache that serves segments already spoken (a digest's stories, spoken on
+    other workers) before those in ``base``'s folder; everything else is ``base``'s."""
+
+    def __init__(self, base: SegmentCache, ready: dict[str, Segment]) -> None:
+        super().__init__(base.root.parent, base.max_bytes)
+        self._ready = ready
+
+    def get(self, key: str) -> Segment | None:
+        """The spoken segment for ``key``, else the cached one, else None."""
+        segment = self._ready.get(key)
+        if segment is not None:
+            self.hits += 1
+            return segment
+        return super().get(key)
+
+
+@dataclass(frozen=True)
 class RenderedDigest:
     """What a worker sends back for a digest: the DigestRendition (its MP3 path a bare
-    name), the tagged MP3 (bytes), and the worker's address."""
+    name; its stories the first ``len(made.stories)`` of those sent), the tagged MP3
+    (bytes), the worker's address, and the worker that spoke each story sent."""
 
     made: DigestRendition
     mp3: bytes
     worker: str
+    story_workers: tuple[str, ...] = ()
 
 
 def digest_task(
     articles: list[Article],
+    stories: list[SpokenStory | RenderFailure],
     show: Show,
     options: AddOptions,
     assets: RunAssets,
     title: str | None,
     max_minutes: float | None,
 ) -> RenderedDigest | RenderFailure:
-    """Render a digest of ``articles`` on this worker (one Dask task: its stories are
-    synthesized in sequence there). Never raises a NewsaudioError."""
+    """Assemble, master and tag the digest of ``articles`` on this worker, from their
+    ``stories`` spoken by :func:`story_task` (Dask passes their results here): the local
+    :func:`newsaudio.pipeline.render_digest`, whose speaking finds the stories' segments
+    ready and speaks only what is missing (the opening line, an attribution whose wording
+    changed because a story before it failed). ``synthesized`` counts every chunk spoken
+    for the digest, on any worker. Never raises a NewsaudioError."""
     from newsaudio.pipeline import render_digest
 
+    spoken = [story for story in stories if isinstance(story, SpokenStory)]  # all, normally
+
     def make(runtime: Runtime, work: Path) -> RenderedDigest:
+        ready = {key: seg for story in spoken for key, seg in story.segments.items()}
+        here = copy.copy(runtime)  # the same engines, with the stories' segments served first
+        here.cache = SpokenSegments(runtime.cache, ready)
         made = render_digest(
-            articles, show, options, runtime, assets, work, title=title, max_minutes=max_minutes
+            articles, show, options, here, assets, work, title=title, max_minutes=max_minutes
         )
-        rendition, mp3, worker = _shipped(made.rendition)
-        return RenderedDigest(replace(made, rendition=rendition), mp3, worker)
+        fresh = frozenset().union(*(story.fresh for story in spoken))
+        identities = {story.identity for story in spoken}
+        fresh_in_digest = sum(
+            1
+            for u in made.rendition.script.utterances
+            if any(SegmentCache.key(identity, u.spoken) in fresh for identity in identities)
+        )
+        counted = replace(
+            made.rendition,
+            synthesized=made.rendition.synthesized + sum(s.synthesized for s in spoken),
+            cached=max(0, made.rendition.cached - fresh_in_digest),
+        )
+        rendition, mp3, worker = _shipped(counted)
+        return RenderedDigest(
+            replace(made, rendition=rendition), mp3, worker, tuple(s.worker for s in spoken)
+        )
 
     result: RenderedDigest | RenderFailure = _on_worker(options, make)
     return result
@@ -387,22 +523,74 @@ class DaskExecutor:
         title: str | None = None,
         max_minutes: float | None = None,
     ) -> DigestRendition:
-        """:func:`newsaudio.pipeline.render_digest` as one Dask task: the digest renders on a
-        worker and its MP3 is written into ``work`` here. Raises what render_digest raises,
-        or ClusterError when every worker that tried it died."""
-        future = self.client.submit(
-            digest_task,
-            list(articles),
-            show,
-            options,
-            assets,
-            title,
-            max_minutes,
-            key=f"newsaudio-digest-{uuid.uuid4().hex[:8]}",
-            pure=False,
-        )
-        value = self._result(future, f"digest of {len(articles)} stories")
-        future.release()
+        """:func:`newsaudio.pipeline.render_digest` on the cluster: a :func:`story_task` per
+        story (in parallel; this process learns each outcome from a :func:`story_outcome`
+        task), then a :func:`digest_task` over the stories that did not fail,
+        its MP3 written into ``work`` here. ``progress`` gets (stories spoken, stories).
+        A story that fails alone is left out (``failed`` of the result). Raises what
+        render_digest raises when every story failed or the assembly fails, ClusterError
+        when every worker that tried the assembly died."""
+        from distributed import as_completed
+
+        from newsaudio.pipeline import DigestRendition
+
+        if not articles:
+            raise ValueError("a digest needs at least one article")
+        run = uuid.uuid4().hex[:8]
+        language = articles[0].language
+        futures = [
+            self.client.submit(
+                story_task,
+                article,
+                index,
+                language,
+                show,
+                options,
+                key=f"newsaudio-story-{run}-{index}",
+                pure=False,
+            )
+            for index, article in enumerate(articles)
+        ]
+        outcomes = [
+            self.client.submit(story_outcome, future, key=f"newsaudio-outcome-{run}-{index}")
+            for index, future in enumerate(futures)
+        ]
+        failed: dict[int, RenderFailure] = {}
+        try:
+            index_of = {future.key: index for index, future in enumerate(outcomes)}
+            completed = as_completed(outcomes, loop=self.client.loop)
+            for done, future in enumerate(completed, start=1):
+                index = index_of[future.key]
+                failure = self._story_failure(future, articles[index])
+                if failure is not None:
+                    failed[index] = failure
+                future.release()
+                if progress is not None:
+                    progress(done, len(futures))
+            kept = [i for i in range(len(articles)) if i not in failed]
+            if not kept:
+                reasons = "; ".join(f.message for f in failed.values())
+                first = failed[0]
+                raise replace(
+                    first, message=f"digest: no story could be rendered ({reasons})"
+                ).error()
+            assembly = self.client.submit(
+                digest_task,
+                [articles[i] for i in kept],
+                [futures[i] for i in kept],
+                show,
+                options,
+                assets,
+                title,
+                max_minutes,
+                key=f"newsaudio-digest-{run}",
+                pure=False,
+            )
+            value = self._result(assembly, f"digest of {len(kept)} stories")
+            assembly.release()
+        finally:
+            for future in futures:
+                future.release()
         if isinstance(value, NewsaudioError):
             raise value
         assert isinstance(value, RenderedDigest)
@@ -413,7 +601,41 @@ class DaskExecutor:
             raise PublishError(
                 f"{show.out_dir}: cannot write the episode ({exc.strerror or exc})"
             ) from exc
-        return replace(value.made, rendition=replace(value.made.rendition, mp3_path=path))
+        count = len(value.made.stories)
+        return DigestRendition(
+            replace(value.made.rendition, mp3_path=path),
+            tuple(articles[i] for i in kept[:count]),
+            tuple(articles[i] for i in kept[count:]),
+            value.made.over_budget,
+            value.story_workers[:count],
+            tuple((articles[i], failure.error()) for i, failure in sorted(failed.items())),
+        )
+
+    @staticmethod
+    def _story_failure(outcome: Any, article: Article) -> RenderFailure | None:
+        """Why the story of ``article`` failed (its message naming the article's source),
+        from its finished :func:`story_outcome` future; None when it was spoken."""
+        from distributed import KilledWorker
+
+        try:
+            value = outcome.result()
+        except Exception as exc:  # the story's task (or this one) erred or was lost
+            error: BaseException = exc
+        else:
+            if not isinstance(value, RenderFailure):
+                return None
+            return replace(value, message=f"{article.source}: {value.message}")
+        if isinstance(error, KilledWorker):
+            message = "every worker that rendered it died (killed or out of memory)"
+            return RenderFailure("ClusterError", f"{article.source}: {message}", 9, "")
+        problem = " ".join(str(error).split())
+        return RenderFailure(
+            "NewsaudioError",
+            f"{article.source}: internal error on a worker: {type(error).__name__}: {problem} "
+            "(rerun without --cluster and with --traceback, and report it)",
+            int(ExitStatus.ERROR),
+            "",
+        )
 
     def close(self) -> None:
         """Close the client, and stop the LocalCluster if this run started one."""

@@ -6,12 +6,21 @@ interface; ``newsaudio add`` without ``--cluster`` uses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from newsaudio.config import Show
-    from newsaudio.pipeline import AddOptions, Outcome, RenderJob, RunAssets, Runtime
+    from newsaudio.models import Article
+    from newsaudio.pipeline import (
+        AddOptions,
+        DigestRendition,
+        Outcome,
+        RenderJob,
+        RunAssets,
+        Runtime,
+    )
     from newsaudio.tts.speak import ProgressCallback
 
 
@@ -33,6 +42,34 @@ class LocalExecutor:
         from newsaudio.pipeline import render_many
 
         return render_many(jobs, show, options, runtime, assets, progress)
+
+    def render_digest(
+        self,
+        articles: Sequence[Article],
+        show: Show,
+        options: AddOptions,
+        runtime: Runtime,
+        assets: RunAssets,
+        work: Path,
+        progress: ProgressCallback | None = None,
+        *,
+        title: str | None = None,
+        max_minutes: float | None = None,
+    ) -> DigestRendition:
+        """:func:`newsaudio.pipeline.render_digest`, here."""
+        from newsaudio.pipeline import render_digest
+
+        return render_digest(
+            articles,
+            show,
+            options,
+            runtime,
+            assets,
+            work,
+            progress,
+            title=title,
+            max_minutes=max_minutes,
+        )
 
     def close(self) -> None:
         """Nothing to release."""

@@ -648,6 +648,7 @@ def make_digests(
     add_options: AddOptions,
     runtime: Runtime,
     assets: RunAssets,
+    render: Callable[..., Any] | None = None,
 ) -> list[_Work]:
     """Make one digest episode of the picked items of every source whose ``[digest]``
     settings are enabled (sources with the same settings share one digest; stories in the
@@ -657,7 +658,9 @@ def make_digests(
     An item in the digest becomes ``published`` with the digest's guid (so removing the
     digest tombstones its items). Items past ``max_articles`` and stories ``max_minutes``
     left out stay ``new`` for the next run; an item whose text fails fails alone; a digest
-    that fails to render or publish fails each of its items (retried next run).
+    that fails to render or publish fails each of its items (retried next run). ``render``
+    renders each digest (an executor's ``render_digest``; default: in this process); a
+    story that fails alone on a cluster fails its item alone.
     """
     groups: dict[DigestSettings, list[_Work]] = {}
     rest: list[_Work] = []
@@ -668,7 +671,7 @@ def make_digests(
         else:
             rest.append(work)
     for settings, group in groups.items():
-        _digest_group(run, group, settings, add_options, runtime, assets)
+        _digest_group(run, group, settings, add_options, runtime, assets, render)
     return rest
 
 
@@ -679,6 +682,7 @@ def _digest_group(
     add_options: AddOptions,
     runtime: Runtime,
     assets: RunAssets,
+    render: Callable[..., Any] | None = None,
 ) -> None:
     from zoneinfo import ZoneInfo
 
@@ -707,6 +711,7 @@ def _digest_group(
             title=settings.title_for(run.show.title, moment),
             max_minutes=settings.max_minutes,
             assets=assets,
+            render=render,
         )
     except NewsaudioError as exc:
         for work in by_key.values():
@@ -720,6 +725,8 @@ def _digest_group(
         work.report.published += 1
         if work.source.name not in names:
             names.append(work.source.name)
+    for story, error in made.failed_stories:  # failed alone on a cluster: retried next run
+        run.fail(by_key[id(story)], str(error))
     for duplicate, _first in made.duplicates:
         run.skip(by_key[id(duplicate)], "the same article as another story of the digest")
     for story in made.left_out:
@@ -778,10 +785,12 @@ def run_update(
         if not works:
             return run.report
         assets = check_run(show, add_options)
-        if options.digest is not None:
-            works = make_digests(run, works, options.digest, add_options, runtime, assets)
         if executor is None:
             executor = stack.enter_context(contextlib.closing(create_executor(None)))
+        if options.digest is not None:
+            works = make_digests(
+                run, works, options.digest, add_options, runtime, assets, executor.render_digest
+            )
         by_voice: dict[str | None, list[_Work]] = {}
         for work in works:
             by_voice.setdefault(work.source.voice or add_options.voice, []).append(work)
