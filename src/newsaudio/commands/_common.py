@@ -25,6 +25,15 @@ def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> f
     return value
 
 
+def voice_option(f: F) -> F:
+    """Add ``--voice NAME`` (a voice profile; None = the show's setting) to a command."""
+    return click.option(
+        "--voice",
+        default=None,
+        help="Voice profile name (see newsaudio voices) [default: newsaudio.toml, else joe].",
+    )(f)
+
+
 def speed_option(f: F) -> F:
     """Add ``--speed X`` (0.5-2.0; None = the show's setting) to a command."""
     return click.option(

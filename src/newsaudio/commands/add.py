@@ -20,8 +20,9 @@ from newsaudio.commands._common import (
     publish_after_run,
     report_removed,
     speed_option,
+    voice_option,
 )
-from newsaudio.commands.init import load_show_from
+from newsaudio.commands.init import load_show_from, show_options
 from newsaudio.errors import NewsaudioError
 
 if TYPE_CHECKING:
@@ -31,21 +32,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The show's folder: feed.xml, index.html, episodes/ "
-    "[default: out_dir in newsaudio.toml, else ./output].",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Show settings file [default: ./newsaudio.toml if present].",
-)
+@show_options
 @click.option(
     "--keep",
     type=click.IntRange(0),
@@ -60,18 +47,8 @@ if TYPE_CHECKING:
     help="Remove episodes first published more than D days ago (never the one just made). "
     "0 keeps all.",
 )
-@click.option(
-    "--voice",
-    default=None,
-    help="Voice profile name (see voices/) [default: newsaudio.toml, else joe].",
-)
+@voice_option
 @speed_option
-@click.option(
-    "--base-url",
-    default=None,
-    help="Public URL where the --out folder is served; enclosure URLs use it "
-    "[default: base_url in newsaudio.toml, else http://localhost:8000/].",
-)
 @cache_dir_option
 @click.option("--no-jingle", is_flag=True, help="Leave out the intro and outro jingles.")
 @click.option(

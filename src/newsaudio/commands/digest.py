@@ -19,8 +19,9 @@ from newsaudio.commands._common import (
     publish_after_run,
     report_removed,
     speed_option,
+    voice_option,
 )
-from newsaudio.commands.init import load_show_from
+from newsaudio.commands.init import load_show_from, show_options
 
 
 @click.command()
@@ -43,25 +44,9 @@ from newsaudio.commands.init import load_show_from
     "([{title, start_ms, url}]), stories, left_out, duplicates and failed; with --cluster "
     "also workers (the worker that spoke each story).",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The show's folder [default: out_dir in newsaudio.toml, else ./output].",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Show settings file [default: ./newsaudio.toml if present].",
-)
-@click.option(
-    "--voice", default=None, help="Voice profile name [default: newsaudio.toml, else joe]."
-)
+@show_options
+@voice_option
 @speed_option
-@click.option("--base-url", default=None, help="Public URL where the show is served.")
 @cache_dir_option
 @click.option(
     "--no-jingle", is_flag=True, help="No intro, outro or stings (a pause between stories)."
