@@ -155,18 +155,20 @@ def test_digest_story_worker_killed_published_once(workdir: Path) -> None:
     _check_show(workdir / "show", {record["guid"]})
 
 
-def test_update_digest_stories_on_the_cluster(
-    workdir: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`update` with a [digest] setting and [cluster] address: the digest's stories are
-    spoken on the workers (``workers`` of its JSON object) and its items published."""
+def _update_digest(
+    workdir: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch, voice: str, bad: int | None
+) -> tuple[int, dict[str, Any], str, list[dict[str, Any]]]:
+    """`update --json` of 3 new feed items (item ``bad``'s text makes the engine fail) with
+    ``[digest] enabled`` and ``[cluster] address`` in newsaudio.toml: exit code, the run's
+    JSON object, stderr and `sources --json`."""
     from tests.feed_server import feed_server
     from tests.sources_fixtures import long_text, rss
 
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
+    _voices(workdir)
     address = cluster.scheduler_info()["address"]
     (workdir / "newsaudio.toml").write_text(
-        f'voice = "fake"\njingles = false\n\n[digest]\nenabled = true\n\n'
+        f'voice = "{voice}"\njingles = false\n\n[digest]\nenabled = true\n\n'
         f'[cluster]\naddress = "{address}"\n',
         encoding="utf-8",
     )
@@ -176,7 +178,8 @@ def test_update_digest_stories_on_the_cluster(
             "guid": f"urn:item:{i}",
             "link": f"http://example.invalid/item/{i}",
             "date": f"Mon, 0{i + 1} Dec 2026 08:00:00 GMT",
-            "body": long_text(170, f"Item {i}"),
+            "body": long_text(170, f"Item {i}")
+            + ("\n\nThis one will EXPLODE in the engine." if i == bad else ""),
         }
         for i in range(3)
     ]
@@ -186,14 +189,43 @@ def test_update_digest_stories_on_the_cluster(
         followed = runner.invoke(cli, ["follow", server.url("/rss.xml"), "--out", "show"])
         assert followed.exit_code == 0, followed.stderr
         result = runner.invoke(cli, ["update", "--json", "--out", "show"])
-    assert result.exit_code == 0, result.stderr
-    episodes = json.loads(result.stdout)["episodes"]
+    sources = runner.invoke(cli, ["sources", "--json", "--out", "show"])
+    assert sources.exit_code == 0, sources.stderr
+    return result.exit_code, json.loads(result.stdout), result.stderr, json.loads(sources.stdout)
+
+
+def test_update_digest_stories_on_the_cluster(
+    workdir: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`update` with a [digest] setting and [cluster] address: the digest's stories are
+    spoken on the workers (``workers`` of its JSON object) and its items published."""
+    code, report, err, sources = _update_digest(workdir, cluster, monkeypatch, "fake", None)
+    assert code == 0, err
+    episodes = report["episodes"]
     assert len(episodes) == 1 and episodes[0]["kind"] == "digest"
     digest = episodes[0]
     assert sorted(digest["stories"]) == [f"Item {i}" for i in range(3)]
     assert len(digest["chapters"]) == 4
     workers = set(cluster.scheduler_info()["workers"])
     assert len(digest["workers"]) == 3 and set(digest["workers"]) <= workers
+    assert digest["worker"] in workers
     _check_show(workdir / "show", {digest["guid"]})
     with Catalog(Show(out_dir=workdir / "show").catalog_path) as catalog:
         assert [e.extra.get("kind") for e in catalog.episodes()] == ["digest"]
+    assert [(s["published"], s["failed"]) for s in sources] == [(3, 0)]
+
+
+def test_update_digest_story_that_fails_fails_its_item_alone(
+    workdir: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A digest's story the engine refuses on its worker: its item fails alone (one error
+    line, exit 10, retried by the next run), the digest of the others is published."""
+    code, report, err, sources = _update_digest(workdir, cluster, monkeypatch, "fakefail", 1)
+    assert code == ExitStatus.PARTIAL, err
+    (digest,) = report["episodes"]
+    assert sorted(digest["stories"]) == ["Item 0", "Item 2"] and len(digest["workers"]) == 2
+    errors = [line for line in err.splitlines() if line.startswith("newsaudio: error: ")]
+    assert len(errors) == 1 and "EXPLODE" in errors[0], err
+    assert "Traceback" not in err
+    _check_show(workdir / "show", {digest["guid"]})
+    assert [(s["published"], s["failed"]) for s in sources] == [(2, 1)]
