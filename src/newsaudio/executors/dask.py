@@ -28,10 +28,10 @@ A digest (:meth:`DaskExecutor.render_digest`) is one task per story, then one mo
 The assembly is the same code as without a cluster, fed the same segments, so the digest has
 the same audio and chapters. It runs on a worker rather than here: assembling, mastering and
 tagging cost 0.73 CPU-s per audio minute (measured from cached segments; a whole render
-5.4-6.0, mostly Piper's synthesis), which would all land on this process, the show's single publisher, whose own
-cost per episode is tens of CPU-ms; the stories' PCM (2.6 MB per audio minute at 22.05 kHz)
-never travels here, only the MP3 (0.72 MB per minute at 96 kbps); and this process needs no
-voice loaded for the opening line.
+5.4-6.0, mostly Piper's synthesis), which would all land on this process, the show's single
+publisher, whose own cost per episode is tens of CPU-ms; the stories' PCM (2.6 MB per audio
+minute at 22.05 kHz) never travels here, only the MP3 (0.72 MB per minute at 96 kbps); and
+this process needs no voice loaded for the opening line.
 
 Sources are loaded here (files and URLs the workers may not see), so a bad source fails
 before it reaches the cluster. Workers resolve the voice by name (``voices/`` in the worker's
