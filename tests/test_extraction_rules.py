@@ -238,3 +238,30 @@ def test_a_marked_standfirst_is_read_first(tmp_path: Path) -> None:
         "Side effects come not only with medicines but with political measures too.",
         PARA,
     ]
+
+
+def test_a_repeated_headline_goes_with_the_kicker_before_it() -> None:
+    from newsaudio.loaders._blocks import split_title
+    from newsaudio.models import Block
+
+    title = "Students still hunting for flats"
+    kicker = [Block("paragraph", "Term starts"), Block("heading", title, 1)]
+    _, body = split_title(title, [*kicker, Block("paragraph", PARA)])
+    assert [b.text for b in body] == [PARA]
+    # a sentence before the repeat is text, not a kicker: it stays
+    lead = [Block("paragraph", PARA), Block("paragraph", title), Block("paragraph", "Next.")]
+    _, body = split_title(title, lead)
+    assert [b.text for b in body] == [PARA, "Next."]
+
+
+def test_the_description_of_another_story_card_is_not_a_standfirst(tmp_path: Path) -> None:
+    card = (
+        "<aside><article itemscope itemtype='https://schema.org/NewsArticle'>"
+        "<h3 itemprop='headline'><a href='/other'>Other story</a></h3><p itemprop='description'>"
+        "A blurb about another story that the sidebar shows to tempt the reader.</p>"
+        "</article></aside>"
+    )
+    body = "".join(f"<p>{PARA} Part {i}.</p>" for i in range(3))
+    page = f"<html><body>{card}<main><h1>Harbour plan</h1>{body}</main></body></html>"
+    _, blocks = _load(tmp_path, page)
+    assert not any("blurb" in b for b in blocks)

@@ -30,19 +30,33 @@ def same_text(a: str, b: str) -> bool:
     return bool(key(a)) and key(a) == key(b)
 
 
+_REPEAT_WITHIN = 3
+_KICKER_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+
+
 def split_title(
     title: str | None, blocks: list[Block], language: str = "en"
 ) -> tuple[str, list[Block]]:
     """The headline and the body without a repeat of it.
 
-    If ``title`` is given, a leading heading with the same text is dropped. Otherwise the
+    If ``title`` is given, a block with the same text among the first
+    :data:`_REPEAT_WITHIN` is dropped, and so are the blocks before it when they are page
+    furniture rather than text (a kicker such as "Semesterstart", a release date and label
+    line: at most :data:`_KICKER_MAX_WORDS` words in all, no sentence). Otherwise the
     first heading (if it is the first block) becomes the title; failing that, the first
     sentence of the first block does and the rest of that block stays, so no words are
     lost. Returns ``("", [])`` for no blocks and no title.
     """
     if title and title.strip():
-        if blocks and blocks[0].kind == "heading" and same_text(blocks[0].text, title):
-            blocks = blocks[1:]
+        for i, block in enumerate(blocks[:_REPEAT_WITHIN]):
+            if same_text(block.text, title):
+                before = blocks[:i]
+                kicker = sum(len(b.text.split()) for b in before) <= _KICKER_MAX_WORDS and not any(
+                    _SENTENCE_END.search(b.text) for b in before
+                )
+                blocks = ([] if kicker else before) + blocks[i + 1 :]
+                break
         return title.strip(), blocks
     if not blocks:
         return "", blocks

@@ -825,11 +825,13 @@ def _standfirst(tree: Any) -> str | None:
 
     * the visible element that schema.org microdata names the description of the article
       (``itemprop="description"`` inside an ``itemscope`` of an Article type: NewsArticle,
-      BlogPosting, ReportageNewsArticle...), not a ``<meta>``;
+      BlogPosting, ReportageNewsArticle...), not a ``<meta>``, where that item holds the
+      page's ``<h1>`` or its ``articleBody`` (a teaser card of another story does not);
     * else the subheading that an ``<hgroup>`` gives the page's ``<h1>`` (HTML § 4.3.7).
 
     None when neither is there, or the text is shorter than a sentence or hidden.
     """
+    h1 = next(tree.iter("h1"), None)
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in ("meta", "link"):
             continue
@@ -838,6 +840,10 @@ def _standfirst(tree: Any) -> str | None:
         scope = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
         if scope is None or not _ARTICLE_TYPE.search((scope.get("itemtype") or "").rstrip("/")):
             continue
+        if not any(e is h1 for e in scope.iter("h1")) and not scope.xpath(
+            ".//*[@itemprop='articleBody']"
+        ):
+            continue  # the card of another story, not the page's article
         text = _one_line(el.text_content())
         if len(text) >= _STANDFIRST_MIN_CHARS and not _hidden(el):
             return text
