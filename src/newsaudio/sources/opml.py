@@ -76,7 +76,8 @@ def import_opml(data: bytes, source: str) -> list[Outline]:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"is not OPML (not well-formed XML: {exc})") from None
+        detail = " ".join(str(exc.msg or exc).split())  # lxml's own words, without "(<string>...)"
+        raise InputError(source, f"is not OPML (not well-formed XML: {detail})") from None
     if not isinstance(root.tag, str) or etree.QName(root).localname != "opml":
         raise InputError(source, "is not OPML (the root element is not <opml>)")
     body = next((c for c in root if isinstance(c.tag, str) and c.tag == "body"), None)

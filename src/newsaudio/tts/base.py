@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from newsaudio.errors import ConfigError, VoiceError
+from newsaudio.errors import ConfigError, VoiceError, plain_reason
 from newsaudio.models import Segment
 
 _LOGGER = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def load_profile(path: Path) -> Voice:
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid voice profile ({exc})") from exc
+        raise ConfigError(f"{path}: not a valid voice profile ({plain_reason(exc)})") from exc
     data.setdefault("name", path.stem)
     unknown = set(data) - _VOICE_FIELDS
     if unknown:
@@ -199,6 +199,10 @@ def load_profile(path: Path) -> Voice:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
+_IGNORED_MODELS: set[str] = set()
+"""Piper models already reported as unusable in this process."""
+
+
 def _discover_piper(path: Path) -> Voice | None:
     """A voice for a bare Piper model ``NAME.onnx`` with ``NAME.onnx.json`` beside it.
 
@@ -209,7 +213,12 @@ def _discover_piper(path: Path) -> Voice | None:
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _LOGGER.warning("ignoring Piper model %s: no readable %s (%s)", path, config.name, exc)
+        if str(path) not in _IGNORED_MODELS:  # said once per run, however often voices are read
+            _IGNORED_MODELS.add(str(path))
+            reason = "not valid JSON" if isinstance(exc, ValueError) else plain_reason(exc)
+            _LOGGER.warning(
+                "ignoring Piper model %s: no readable %s (%s)", path, config.name, reason
+            )
         return None
     code = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice")
     if not isinstance(code, str) or not code:

@@ -174,12 +174,12 @@ def session_options(model: str) -> dict[str, Any]:
 def _load_voice(model: str, config: str, threads: int = 0) -> Any:
     """Load a Piper model once per process (keyed by path and thread count): one onnxruntime
     session with :func:`session_options`."""
-    from newsaudio.tts.piper_worker import load
+    from newsaudio.tts.piper_worker import load, load_error
 
     try:
         return load(model, config, threads, session_options(model))
     except Exception as exc:  # onnxruntime / JSON errors: a corrupt or foreign model
-        raise VoiceError(f"cannot load Piper model {model}: {exc}") from exc
+        raise VoiceError(load_error(model, config, exc)) from exc
 
 
 def _speak(piper: Any, text: str, speaker: int | None, length_scale: float | None) -> Any:

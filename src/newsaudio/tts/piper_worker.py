@@ -59,6 +59,24 @@ def session_options(threads: int, options: dict[str, Any]) -> Any:
     return so
 
 
+def load_error(model: str, config: str, exc: BaseException) -> str:
+    """The one-line message for a model that cannot be loaded: which file is wrong and how,
+    in plain words (never an exception class)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, KeyError):
+        return f"cannot load Piper model {model}: its config {config} has no {exc.args[0]!r}"
+    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+        return f"cannot load Piper model {model}: its config {config} is not valid JSON"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = exc.filename or model
+        return f"cannot load Piper model {model}: {where}: {exc.strerror}"
+    if text.startswith("[ONNXRuntimeError]"):  # "[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : ..."
+        detail = text.rsplit(" : ", 1)[-1]
+        detail = detail.rsplit("failed:", 1)[-1].strip() or detail
+        return f"cannot load Piper model {model}: not a valid ONNX model ({detail})"
+    return f"cannot load Piper model {model}: " + (text or "the model or its config is invalid")
+
+
 def load(model: str, config: str, threads: int, options: dict[str, Any]) -> Any:
     """A PiperVoice with one onnxruntime session built with :func:`session_options`.
 
@@ -138,15 +156,15 @@ def main(argv: list[str]) -> int:
     options: dict[str, Any] = json.loads(argv[3]) if len(argv) > 3 else {}
     out = sys.stdout.buffer
     voice: Any = None
-    load_error = ""
+    load_failure = ""
     try:
         voice = load(model, config, threads, options)
     except Exception as exc:  # a corrupt or foreign model: said in every reply
-        load_error = f"cannot load Piper model {model}: {exc}"
+        load_failure = load_error(model, config, exc)
     for line in sys.stdin.buffer:
         request = json.loads(line)
         if voice is None:
-            kind, payload = VOICE_ERROR, load_error.encode("utf-8", "replace")
+            kind, payload = VOICE_ERROR, load_failure.encode("utf-8", "replace")
         else:
             try:
                 kind = PCM
