@@ -53,7 +53,7 @@ from newsaudio.audio.master import MasterSettings, StreamingMaster
 from newsaudio.audio.rendition import RenditionCache, rendition_key
 from newsaudio.config import Show
 from newsaudio.cover import thumbnail
-from newsaudio.errors import InputError, NewsaudioError, PublishError
+from newsaudio.errors import InputError, NewsaudioError, PublishError, plain_reason
 from newsaudio.fsutil import atomic_write_bytes, check_show_folder
 from newsaudio.interrupts import deferred
 from newsaudio.loaders import load
@@ -613,7 +613,7 @@ def _chapter_images(articles: Iterable[Article]) -> dict[str, bytes]:
         try:
             images[url] = chapter_image(fetch_image(url))
         except (NewsaudioError, OSError, ValueError) as exc:
-            _LOG.warning("%s: chapter image left out (%s)", url, exc)
+            _LOG.warning("%s: chapter image left out (%s)", url, plain_reason(exc))
     return images
 
 

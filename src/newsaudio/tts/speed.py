@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from newsaudio.errors import plain_reason
+
 _LOGGER = logging.getLogger(__name__)
 
 CALIBRATION_TEXT: tuple[str, ...] = (
@@ -122,6 +124,8 @@ def _save(path: Path, data: dict[str, object]) -> None:
             json.dump(data, f)
         os.replace(tmp, path)
     except OSError as exc:
-        _LOGGER.warning("cannot store the speed calibration in %s (%s)", path.parent, exc)
+        _LOGGER.warning(
+            "cannot store the speed calibration in %s (%s)", path.parent, plain_reason(exc)
+        )
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(tmp)
