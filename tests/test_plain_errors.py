@@ -15,7 +15,7 @@ from newsaudio.digest import fill_title
 from newsaudio.errors import ConfigError, ExitStatus, plain_reason
 
 from .conftest import cli_runner
-from .remote_servers import FAKE_KEY_ID, FAKE_SECRET, aws_env, free_port
+from .remote_servers import FAKE_KEY_ID, FAKE_SECRET, aws_env, free_port, moto_s3
 
 #: what a class name looks like in a message: ConnectionError, EndpointConnectionError...
 CLASS_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception)\b")
@@ -211,3 +211,17 @@ def test_opml_that_is_not_xml_is_named_plainly(workdir: Path) -> None:
     assert result.exit_code == int(ExitStatus.INPUT)
     line = one_plain_line(result.stderr)
     assert "is not OPML (not well-formed XML: " in line and "<string>" not in line
+
+
+def test_s3_error_codes_in_plain_words(
+    show_with_an_episode: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with moto_s3() as endpoint:
+        for key, value in aws_env(endpoint).items():
+            monkeypatch.setenv(key, value)
+        result = cli_runner().invoke(cli, ["publish", "--to", "s3://no-such-bucket/show"])
+    assert result.exit_code == int(ExitStatus.PUBLISH)
+    line = one_plain_line(result.stderr)
+    host = endpoint.removeprefix("http://")
+    assert f"{host} answered the bucket does not exist (NoSuchBucket, HTTP 404)" in line
+    assert FAKE_KEY_ID not in result.stderr and FAKE_SECRET not in result.stderr

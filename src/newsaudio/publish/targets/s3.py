@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsaudio.errors import ConfigError
+from newsaudio.net import host_port
 from newsaudio.publish.targets import RemoteObject, TargetError
 
 SCHEMES = ("s3",)
@@ -30,6 +31,21 @@ _PERMANENT_CODES = {
     "InvalidToken",
     "ExpiredToken",
 }
+
+
+_MEANINGS = {
+    "NoSuchBucket": "the bucket does not exist",
+    "AccessDenied": "access denied to these credentials",
+    "AllAccessDisabled": "all access to the bucket is disabled",
+    "InvalidAccessKeyId": "the access key id is unknown there",
+    "SignatureDoesNotMatch": "the secret key does not match the access key id",
+    "InvalidBucketName": "the bucket name is not valid",
+    "ExpiredToken": "the session token has expired",
+    "InvalidToken": "the session token is not valid",
+    "SlowDown": "slow down (too many requests)",
+    "RequestTimeTooSkewed": "this computer's clock is too far off",
+}
+"""S3 error codes in plain words (the code itself is kept in the message, for searching)."""
 
 
 def _split(url: str, where: str = "target") -> tuple[str, str]:
@@ -96,7 +112,13 @@ class S3Target:
             code = str(error.get("Code", "error"))
             status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
             transient = code not in _PERMANENT_CODES and (status >= 500 or status in (408, 429))
-            return TargetError(f"{self.url}: cannot {action} ({code}, HTTP {status})", transient)
+            endpoint = host_port(str(self.client.meta.endpoint_url))
+            meaning = _MEANINGS.get(code, "")
+            reason = f"{meaning} ({code}" if meaning else f"({code}"
+            return TargetError(
+                f"{self.url}: cannot {action}: {endpoint} answered {reason}, HTTP {status})",
+                transient,
+            )
         from botocore.exceptions import BotoCoreError, HTTPClientError
         from botocore.exceptions import ConnectionError as BotoConnectionError
 
