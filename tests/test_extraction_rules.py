@@ -125,12 +125,16 @@ def test_boilerplate_kinds() -> None:
         "Chapters",
         "Published",
         "China furious at Macron [INSIGHT]|Lakers vs Nets [VIDEO]",
+        "If you buy something through this post, IGN may get a share of the sale.",
+        "When you buy something using the retail links in our stories, we may earn a small "
+        "affiliate commission.",
     ):
         assert is_boilerplate(clean_text(chrome)), chrome
     for prose in (
         "He said the plan [to close the harbour] was a mistake.",
         "Read the report in full before the meeting, the mayor urged councillors.",
         "Published in 1851, the novel sold poorly.",
+        "If you buy something now, prices will only rise, the minister warned.",
     ):
         assert not is_boilerplate(clean_text(prose)), prose
 
@@ -265,3 +269,19 @@ def test_the_description_of_another_story_card_is_not_a_standfirst(tmp_path: Pat
     page = f"<html><body>{card}<main><h1>Harbour plan</h1>{body}</main></body></html>"
     _, blocks = _load(tmp_path, page)
     assert not any("blurb" in b for b in blocks)
+
+
+def test_a_box_of_text_with_bold_words_and_bold_subheadings_is_read_whole(tmp_path: Path) -> None:
+    body = "".join(f"<p>{PARA} Part {i}.</p>" for i in range(3))
+    page = (
+        "<html><body><div id='main'><h1>Anno review</h1><div class='text'>"
+        f"{PARA} Opening.<br><strong>All over again</strong><br>{PARA} Island.<br>"
+        f"<table><tr><td>Caption of a picture</td></tr></table>"
+        "<div id='conclusion'>The change may feel like a step back at first, but the new "
+        "mechanics win you over, and we can hardly wait for the release on "
+        "<strong>16 April this year</strong>, when the full game arrives.</div>"
+        f"</div>{body}</div></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert "All over again" in blocks
+    assert any(b.startswith("The change may feel like a step back") for b in blocks)

@@ -513,7 +513,8 @@ def _wrap_bare_text(tree: Any) -> None:
     """Give paragraph elements to article text that sits directly in a ``<div>`` (or
     ``<section>``, ``<article>``, ``<main>``) in place: each run of text and inline
     elements between two block children, or between two consecutive ``<br>``, becomes a
-    ``<p>``, as a browser lays it out (an anonymous block box, CSS 2.1 § 9.2.1.1).
+    ``<p>``, as a browser lays it out (an anonymous block box, CSS 2.1 § 9.2.1.1); a bold
+    line alone before a ``<br>`` (a subheading) is a paragraph of its own.
 
     Only containers whose bare text holds a paragraph of prose (a run of at least
     :data:`_PROSE_PARAGRAPH_CHARS` characters) are touched, and only runs holding bare text
@@ -530,6 +531,7 @@ def _wrap_bare_text(tree: Any) -> None:
         if not any(isinstance(i, str) and i.strip() for i in items):
             continue
         runs: list[list[Any]] = [[]]
+        bold_lines: list[list[Any]] = []
         for item in items:
             if isinstance(item, str):
                 runs[-1].append(item)
@@ -544,6 +546,11 @@ def _wrap_bare_text(tree: Any) -> None:
                 ):
                     runs[-1] = runs[-1][: runs[-1].index(last)]
                     runs += [[last, item], []]  # the two breaks stay outside the paragraphs
+                elif _bold_line(line := _last_line(runs[-1])):
+                    # a bold line alone between two breaks is a subheading: its own paragraph
+                    runs[-1] = runs[-1][: len(runs[-1]) - len(line)]
+                    bold_lines.append(line)
+                    runs += [line, [item], []]
                 else:
                     runs[-1].append(item)
             elif _is_block(item):
@@ -559,16 +566,17 @@ def _wrap_bare_text(tree: Any) -> None:
                 _one_line("".join(i if isinstance(i, str) else i.text_content() for i in run))
             )
 
-        if sum(1 for r in runs if r) < 2 or not any(
+        alone = sum(1 for r in runs if r) < 2
+        if (alone and not any(_is_text_element(i) for r in runs for i in r)) or not any(
             bare(r) and length(r) >= _PROSE_PARAGRAPH_CHARS for r in runs
         ):
-            continue  # a box of text alone (a caption, a teaser) is left to trafilatura
+            continue  # a box of plain text alone (a caption, a teaser) is left to trafilatura
         el.text = None
         for child in list(el):
             child.tail = None
             el.remove(child)
         for run in runs:
-            wrapped = bare(run)
+            wrapped = bare(run) or any(run is b for b in bold_lines)
             target = el.makeelement("p", {}) if wrapped else el
             if wrapped:
                 el.append(target)
@@ -577,6 +585,29 @@ def _wrap_bare_text(tree: Any) -> None:
                     _append_text(target, item)
                 else:
                     target.append(item)
+
+
+def _last_line(run: list[Any]) -> list[Any]:
+    """The items of ``run`` after its last ``<br>`` (all of them if it has none)."""
+    for i in range(len(run) - 1, -1, -1):
+        if not isinstance(run[i], str) and run[i].tag == "br":
+            return run[i + 1 :]
+    return run
+
+
+def _bold_line(run: list[Any]) -> bool:
+    """True if ``run`` is one bold element alone on its line (``<b>Subheading</b><br>``)."""
+    content = [i for i in run if not (isinstance(i, str) and not i.strip())]
+    return (
+        len(content) == 1
+        and not isinstance(content[0], str)
+        and content[0].tag in ("b", "strong")
+        and bool(content[0].text_content().strip())
+    )
+
+
+def _is_text_element(item: Any) -> bool:
+    return not isinstance(item, str) and item.tag != "br" and bool(item.text_content().strip())
 
 
 def _is_block(el: Any) -> bool:

@@ -263,6 +263,7 @@ _BOILERPLATE_SOURCES = [
     r"(click|tap) here to (subscribe|sign up|read more|learn more).{0,60}",
     r"watch: .{1,120}",
     r"(we|this site) (may )?earns? (a )?commission.{0,200}",
+    r"(if|when) you (buy|purchase) (something|anything|a product)\b.{0,120}\b(commission|share of (the )?(sale|revenue))\b.{0,80}",
     r"_{3,}",
     # newsletter sign-ups and their replies (issue 13)
     r"thanks? (you )?for signing up!?.{0,120}",
