@@ -869,7 +869,9 @@ def _standfirst(tree: Any) -> str | None:
         if "description" not in (el.get("itemprop") or "").split() or el.get("itemscope"):
             continue
         scope = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
-        if scope is None or not _ARTICLE_TYPE.search((scope.get("itemtype") or "").rstrip("/")):
+        if scope is None or not any(
+            _ARTICLE_TYPE.search(t.rstrip("/")) for t in (scope.get("itemtype") or "").split()
+        ):
             continue
         if not any(e is h1 for e in scope.iter("h1")) and not scope.xpath(
             ".//*[@itemprop='articleBody']"
@@ -957,7 +959,7 @@ def _continuation(tree: Any, blocks: list[Block]) -> list[Block]:
             and not any(_is_block(c) for c in box.iterdescendants())
             and len(text) >= _PROSE_PARAGRAPH_CHARS
             and _link_chars(box) < 0.1 * len(text)
-            and text not in {b.text for b in blocks}
+            and _title_key(text)[:80] not in "".join(_title_key(b.text) for b in blocks)
         ):
             return [*blocks, Block("paragraph", text)]
         return blocks
