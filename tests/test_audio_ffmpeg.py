@@ -93,7 +93,7 @@ def test_audio_04_variant_ffmpeg_present_ffprobe_missing_just_works(
         [find_ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=880:d=2", str(intro)],
         check=True,
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("NEWSAUDIO_FFMPEG",)}
+    env = {**os.environ, "NEWSAUDIO_FFMPEG": "ffmpeg"}  # the one on PATH, not the wheel's
     env["PATH"] = str(folder)
     proc = subprocess.run(
         [

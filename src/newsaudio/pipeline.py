@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -139,6 +140,7 @@ class Runtime:
         self.cache = SegmentCache(cache_dir)
         self._engines: dict[str, Engine] = {}
         self._jingles: dict[str, Segment] = {}
+        self._lock = threading.RLock()  # renders may run in several threads at once
 
     def close(self) -> None:
         """Stop the engines' background processes (Piper's worker processes). Idempotent."""
@@ -154,12 +156,13 @@ class Runtime:
         """The engine for ``voice_name`` speaking ``speed`` times the profile's own speed
         (created once per run and speed). Raises VoiceError."""
         key = f"{voice_name}@{speed:g}"
-        if key not in self._engines:
-            voice = get_voice(voice_name)
-            if speed != 1.0:
-                voice = replace(voice, speed=voice.speed * speed)
-            self._engines[key] = create_engine(voice)
-        return self._engines[key]
+        with self._lock:
+            if key not in self._engines:
+                voice = get_voice(voice_name)
+                if speed != 1.0:
+                    voice = replace(voice, speed=voice.speed * speed)
+                self._engines[key] = create_engine(voice)
+            return self._engines[key]
 
     def fallback_engine(self, voice_name: str, speed: float = 1.0) -> Engine | None:
         """The engine of the fallback voice named by ``voice_name``'s profile, if any."""
@@ -171,15 +174,16 @@ class Runtime:
     def jingle(self, which: str) -> Segment:
         """The default ``intro``, ``outro`` or ``sting`` (between digest stories), generated
         once, then served from the segment cache."""
-        if which not in self._jingles:
-            key = self.cache.key("jingle/v1", which)
-            segment = self.cache.get(key)
-            if segment is None:
-                make = {"intro": jingle.intro, "outro": jingle.outro, "sting": jingle.sting}
-                segment = make[which]()
-                self.cache.put(key, segment)
-            self._jingles[which] = segment
-        return self._jingles[which]
+        with self._lock:
+            if which not in self._jingles:
+                key = self.cache.key("jingle/v1", which)
+                segment = self.cache.get(key)
+                if segment is None:
+                    make = {"intro": jingle.intro, "outro": jingle.outro, "sting": jingle.sting}
+                    segment = make[which]()
+                    self.cache.put(key, segment)
+                self._jingles[which] = segment
+            return self._jingles[which]
 
 
 def _clear_stale_work(work_root: Path) -> None:
@@ -866,6 +870,32 @@ Outcome = tuple[RenderJob, "Rendition | NewsaudioError"]
 """A render's result: the Rendition, or the one-line error that failed it alone."""
 
 
+def render_job(
+    job: RenderJob,
+    show: Show,
+    options: AddOptions,
+    runtime: Runtime,
+    assets: RunAssets,
+    stack: contextlib.ExitStack,
+    progress: ProgressCallback | None = None,
+) -> Rendition | NewsaudioError:
+    """Load (when ``job.source`` is a path or URL) and :func:`render` one job in a work folder
+    entered on ``stack``: the folder lives until the caller closes the stack (after
+    publishing). A bad article returns its NewsaudioError instead of raising it."""
+    if isinstance(job.source, str):
+        _LOG.info("stage load: %s", job.source)
+    try:
+        article = (
+            load_article(job.source, force=options.force)
+            if isinstance(job.source, str)
+            else job.source
+        )
+        work = stack.enter_context(work_folder(show))
+        return render(article, show, options, runtime, assets, work, progress)
+    except NewsaudioError as exc:
+        return exc
+
+
 def render_many(
     jobs: Iterable[RenderJob],
     show: Show,
@@ -874,24 +904,14 @@ def render_many(
     assets: RunAssets,
     progress: ProgressCallback | None = None,
 ) -> Iterator[Outcome]:
-    """Render ``jobs`` in order in this process, yielding each outcome as it completes.
+    """Render ``jobs`` in order in this process, one after another, yielding each outcome as
+    it completes.
 
     Each Rendition's work folder lives until the consumer asks for the next outcome, so
     publish it (:func:`publish_rendition`) before iterating on. A job that fails yields its
-    NewsaudioError and the others go on. This is the in-process executor; other executors
-    (a local pool, a Dask cluster) yield the same outcomes.
+    NewsaudioError and the others go on. :mod:`newsaudio.executors.local` overlaps several
+    renders; other executors (a Dask cluster) yield the same outcomes.
     """
     for job in jobs:
-        if isinstance(job.source, str):
-            _LOG.info("stage load: %s", job.source)
-        try:
-            article = (
-                load_article(job.source, force=options.force)
-                if isinstance(job.source, str)
-                else job.source
-            )
-            with work_folder(show) as work:
-                rendition = render(article, show, options, runtime, assets, work, progress)
-                yield job, rendition
-        except NewsaudioError as exc:
-            yield job, exc
+        with contextlib.ExitStack() as stack:
+            yield job, render_job(job, show, options, runtime, assets, stack, progress)

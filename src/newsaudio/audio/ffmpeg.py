@@ -1,8 +1,13 @@
 """Locating and running ffmpeg.
 
 ffmpeg is found, in order: ``$NEWSAUDIO_FFMPEG`` (a path, a command name looked up on
-``PATH``, or ``imageio-ffmpeg`` for the wheel's binary); ``ffmpeg`` on ``PATH``; the binary
-shipped in the ``imageio-ffmpeg`` wheel (so ``pip install`` alone is enough).
+``PATH``, or ``imageio-ffmpeg`` for the wheel's binary); the binary shipped in the
+``imageio-ffmpeg`` wheel (a dependency, so ``pip install`` alone is enough); ``ffmpeg`` on
+``PATH`` (where the wheel has no binary for the platform). The wheel's binary comes first
+because it is one static build for every machine (the same version, so the same audio, for
+everyone installing this newsaudio) and it starts about ten times faster than a distribution's
+dynamically linked ffmpeg (measured: 0.01 against 0.1 CPU-s per process with Debian 12's; an
+episode runs about ten ffmpeg processes). ``NEWSAUDIO_FFMPEG=ffmpeg`` picks the one on ``PATH``.
 :func:`ffmpeg_info` says which one is used, its version and why (``--version -v``,
 ``inspect``). newsaudio needs only
 ffmpeg: it never calls ffprobe (pydub's decoders need ffprobe, so newsaudio decodes with
@@ -61,12 +66,12 @@ def _choose() -> tuple[str, str]:
         if os.sep not in env and (found := shutil.which(env)):
             return found, f"NEWSAUDIO_FFMPEG={env} on PATH"
         raise AudioError(f"ffmpeg not found at NEWSAUDIO_FFMPEG={env}; {HOW_TO_GET}")
-    on_path = shutil.which("ffmpeg")
-    if on_path:
-        return on_path, "PATH"
     exe = _imageio_exe()
     if exe:
         return exe, "the imageio-ffmpeg wheel"
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path, "PATH"
     raise AudioError(f"ffmpeg not found; newsaudio needs it to encode MP3: {HOW_TO_GET}")
 
 

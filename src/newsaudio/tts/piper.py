@@ -31,6 +31,7 @@ from newsaudio.tts.piper_pool import (
     forget,
     shared_pool,
 )
+from newsaudio.tts.piper_pool import generation as pool_generation
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -189,9 +190,12 @@ def _speak(piper: Any, text: str, speaker: int | None, length_scale: float | Non
     return np.frombuffer(speak(piper, text, speaker, length_scale), dtype="<i2")
 
 
-def _pool(model: str, config: str, workers: int, threads: int) -> PiperPool:
-    """The worker processes for one model (started once per process)."""
-    return shared_pool(model, config, workers, threads, session_options(model))
+def _pool(
+    model: str, config: str, workers: int, threads: int, generation: int | None = None
+) -> PiperPool:
+    """The worker processes for one model (started once per process); ``generation``: see
+    :func:`newsaudio.tts.piper_pool.shared_pool`."""
+    return shared_pool(model, config, workers, threads, session_options(model), generation)
 
 
 def prestart(voice: Voice) -> None:
@@ -228,6 +232,7 @@ class PiperEngine:
         self._synth_lock = threading.Lock()
         self._length_scale: float | None = None
         self.settings = PiperSettings.from_env()
+        self._generation = pool_generation()  # the run this engine belongs to
         self._config = self._read_config()
         self._check_speaker()
         # Worker processes start with the run (prestart) or on the first chunk to synthesize.
@@ -334,6 +339,7 @@ class PiperEngine:
                     str(self.config_path),
                     self.settings.workers,
                     self.settings.threads or 1,
+                    self._generation,
                 )
                 try:
                     array = pool.speak(text, self.voice.speaker, length_scale)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 import os
-import queue
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ import numpy as np
 
 from newsaudio.errors import plain_reason
 from newsaudio.tts.piper_worker import FAILED, HEADER, PCM
+from newsaudio.tts.turns import RENDER_PRIORITY
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -142,13 +144,16 @@ class PiperPool:
         self._lock = threading.Lock()
         self._closed = False
         self._broken = ""
-        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._waiting: list[tuple[int, int]] = []  # heap of (priority, arrival) tickets
+        self._arrivals = itertools.count()
         self._workers: list[_Worker] = []
         try:
             for _ in range(workers):
                 worker = _Worker(argv)
                 self._workers.append(worker)
-                self._idle.put(worker)
+                self._idle.append(worker)
         except OSError as exc:
             self.close()
             raise PoolBroken(f"cannot start a worker process ({plain_reason(exc)})") from exc
@@ -166,26 +171,54 @@ class PiperPool:
         Raises PoolClosed after :meth:`close`, PoolBroken if a worker died, WorkerFailed if
         Piper failed on the text, WorkerVoiceError if the model cannot be loaded.
         """
-        worker = self._idle.get()
-        if worker is None:  # closed or broken: pass the news on to the next waiter
-            self._idle.put(None)
+        worker = self._take()
+        if worker is None:  # closed or broken
             if self._broken and not self._closed:
                 raise PoolBroken(self._broken)
             raise PoolClosed("the piper worker pool is closed")
         try:
             pcm = worker.request(text, speaker, length_scale)
         except (WorkerFailed, WorkerVoiceError):
-            self._idle.put(worker)
+            self._give(worker)
             raise
         except (OSError, EOFError, ValueError) as exc:  # ValueError: a pipe closed by close()
             if self._closed:
                 raise PoolClosed("the piper worker pool is closed") from exc
             with self._lock:
                 self._broken = self._broken or f"worker process {worker.proc.pid}: {worker.why()}"
-            self._idle.put(None)
+            self._give(None)
             raise PoolBroken(self._broken) from exc
-        self._idle.put(worker)
+        self._give(worker)
         return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+
+    def _take(self) -> _Worker | None:
+        """An idle worker, to the waiting request of the lowest :data:`RENDER_PRIORITY`
+        first (then in arrival order); None once the pool is closed or broken."""
+        priority = RENDER_PRIORITY.get()
+        ticket = (0 if priority is None else priority, next(self._arrivals))
+        with self._cond:
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while not (self._closed or self._broken):
+                    if self._idle and self._waiting[0] == ticket:
+                        heapq.heappop(self._waiting)
+                        self._cond.notify_all()  # the next ticket may take another worker
+                        return self._idle.pop()
+                    self._cond.wait()
+            except BaseException:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                raise
+            self._waiting.remove(ticket)
+            heapq.heapify(self._waiting)
+            return None
+
+    def _give(self, worker: _Worker | None) -> None:
+        """Return ``worker`` to the idle list (None: the pool is broken; wake everyone)."""
+        with self._cond:
+            if worker is not None:
+                self._idle.append(worker)
+            self._cond.notify_all()
 
     def close(self) -> None:
         """Stop every worker now (a chunk in progress is dropped). Idempotent."""
@@ -193,21 +226,38 @@ class PiperPool:
             if self._closed:
                 return
             self._closed = True
-        self._idle.put(None)
+        with self._cond:
+            self._cond.notify_all()
         cpu_s = sum(worker.close() for worker in self._workers)
         _LOGGER.debug("piper: %d worker processes stopped (%.2f CPU-s)", len(self._workers), cpu_s)
 
 
 _POOLS: dict[tuple[str, str, int, int, str], PiperPool] = {}
 _POOLS_LOCK = threading.Lock()
+_GENERATION = 0  # bumped by close_all(): engines of an earlier run get no new pool
+
+
+def generation() -> int:
+    """The current pool generation: an engine created now passes it to :func:`shared_pool`,
+    which refuses it (PoolClosed) once :func:`close_all` has ended that run."""
+    return _GENERATION
 
 
 def shared_pool(
-    model: str, config: str, workers: int, threads: int, options: dict[str, Any] | None = None
+    model: str,
+    config: str,
+    workers: int,
+    threads: int,
+    options: dict[str, Any] | None = None,
+    for_generation: int | None = None,
 ) -> PiperPool:
-    """The process-wide pool for these settings, started on first request."""
+    """The process-wide pool for these settings, started on first request. Raises PoolClosed
+    if ``for_generation`` (see :func:`generation`) is no longer current: the run that asks
+    has been stopped (a render thread still finishing must not start new workers)."""
     key = (model, config, workers, threads, json.dumps(options or {}, sort_keys=True))
     with _POOLS_LOCK:
+        if for_generation is not None and for_generation != _GENERATION:
+            raise PoolClosed("the piper worker pools of this run are closed")
         pool = _POOLS.get(key)
         if pool is None:
             pool = _POOLS[key] = PiperPool(model, config, workers, threads, options)
@@ -224,8 +274,11 @@ def forget(pool: PiperPool) -> None:
 
 
 def close_all() -> None:
-    """Stop every worker process of this process (registered to run at exit)."""
+    """Stop every worker process of this process (registered to run at exit); engines
+    created before get no new pool."""
+    global _GENERATION
     with _POOLS_LOCK:
+        _GENERATION += 1
         pools = list(_POOLS.values())
         _POOLS.clear()
     for pool in pools:

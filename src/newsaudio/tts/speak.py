@@ -15,6 +15,7 @@ SynthesisError naming the chunk index.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from newsaudio.errors import NewsaudioError, SynthesisError, VoiceError
 from newsaudio.models import Script, Segment, Utterance
 from newsaudio.tts.base import Engine
 from newsaudio.tts.cache import SegmentCache
+from newsaudio.tts.turns import RENDER_PRIORITY, speaking
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -146,34 +148,41 @@ def speak(
         stats.count("synthesized")
         return segment
 
-    if workers == 1 or total <= 1:
-        for index, utterance in enumerate(utterances):
-            segment = produce(index)
-            if progress is not None:
-                progress(index + 1, total)
-            yield utterance, segment
-        return
+    with speaking(RENDER_PRIORITY.get()) as dispatched:
+        if workers == 1 or total <= 1:
+            for index, utterance in enumerate(utterances):
+                segment = produce(index)
+                if index == total - 1:
+                    dispatched()
+                if progress is not None:
+                    progress(index + 1, total)
+                yield utterance, segment
+            return
 
-    order = dispatch_order([u.spoken for u in utterances], workers)
-    tail_from = total - min(total, TAIL_CHUNKS_PER_WORKER * workers)
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak")
-    pending: dict[int, Future[Segment]] = {}  # submitted, not yet yielded
-    window = 2 * workers
-    submitted = 0
-    finished = False
-    try:
-        for index, utterance in enumerate(utterances):
-            while submitted < total and (len(pending) < window or submitted >= tail_from):
-                pending[order[submitted]] = pool.submit(produce, order[submitted])
-                submitted += 1
-            segment = pending.pop(index).result()
-            if progress is not None:
-                progress(index + 1, total)
-            yield utterance, segment
-        finished = True
-    finally:
-        for future in pending.values():
-            future.cancel()
-        # On an error or an interrupt, do not wait for chunks in flight: the run is ending,
-        # and closing the engine (Runtime.close) stops them.
-        pool.shutdown(wait=finished, cancel_futures=True)
+        order = dispatch_order([u.spoken for u in utterances], workers)
+        tail_from = total - min(total, TAIL_CHUNKS_PER_WORKER * workers)
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak")
+        pending: dict[int, Future[Segment]] = {}  # submitted, not yet yielded
+        window = 2 * workers
+        submitted = 0
+        finished = False
+        try:
+            for index, utterance in enumerate(utterances):
+                while submitted < total and (len(pending) < window or submitted >= tail_from):
+                    # each chunk runs in a copy of this context (the render's priority)
+                    run = contextvars.copy_context().run
+                    pending[order[submitted]] = pool.submit(run, produce, order[submitted])
+                    submitted += 1
+                if submitted == total:
+                    dispatched()  # the next render may start speaking
+                segment = pending.pop(index).result()
+                if progress is not None:
+                    progress(index + 1, total)
+                yield utterance, segment
+            finished = True
+        finally:
+            for future in pending.values():
+                future.cancel()
+            # On an error or an interrupt, do not wait for chunks in flight: the run is
+            # ending, and closing the engine (Runtime.close) stops them.
+            pool.shutdown(wait=finished, cancel_futures=True)
