@@ -9,6 +9,7 @@ pixels by default, dark on light with the standard 4-module quiet zone), and
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -19,9 +20,12 @@ def _code(data: str) -> Any:
     return segno.make(data, error="m", micro=False)
 
 
+@functools.lru_cache(maxsize=8)
 def qr_svg(data: str, *, scale: int = 4, label: str | None = None) -> str:
     """An inline ``<svg>`` element (no XML declaration) encoding ``data``; its ``<title>``
-    and ``aria-label`` are ``label`` (default: ``data``). ``scale`` is CSS pixels per module."""
+    and ``aria-label`` are ``label`` (default: ``data``). ``scale`` is CSS pixels per module.
+    Kept per process (the page is rebuilt after every episode of a run; the code costs
+    about 50 ms of mask scoring)."""
     out = io.BytesIO()
     _code(data).save(
         out,
