@@ -97,3 +97,25 @@ def test_seed_episode_loudness_by_ebur128(workdir: Path) -> None:
     assert abs(loudness.integrated_lufs - -16.0) <= 1.0, loudness
     assert loudness.true_peak_dbtp <= -1.0, loudness
     assert record["loudness_lufs"] == loudness.integrated_lufs
+
+
+def test_next_short_programme_is_encoded_at_a_predicted_gain(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The limiter's loss on one programme predicts the gain of the next (same settings):
+    no analysis passes, and the MP3 still lands on the target (measured as it is written)."""
+    from newsaudio.audio import master
+
+    master._LEARNED.clear()
+    first, measured = programme_from(speechlike(20, 0.2), tmp_path)
+    encode(first, measured, tmp_path / "a.mp3")  # type: ignore[arg-type]
+    (tmp_path / "next").mkdir()
+    second, measured = programme_from(speechlike(25, 0.25), tmp_path / "next")
+    with caplog.at_level("DEBUG", logger="newsaudio.audio.master"):
+        encoded = encode(second, measured, tmp_path / "b.mp3")  # type: ignore[arg-type]
+    assert any("predicted from the previous programme" in r.message for r in caplog.records)
+    assert encoded.loudness == measure_file(encoded.path)
+    assert abs(encoded.loudness.integrated_lufs - -16.0) <= 0.5
+    assert encoded.loudness.true_peak_dbtp <= -1.0
+    other = MasterSettings(target_lufs=-19.0)  # other settings: nothing to predict from
+    assert master._predicted_gain(other, measured.integrated_lufs) is None  # type: ignore[attr-defined]

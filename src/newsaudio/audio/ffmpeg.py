@@ -28,7 +28,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from newsaudio.errors import AudioError, plain_reason
 
@@ -134,8 +134,11 @@ def check_ffmpeg() -> str:
     return exe
 
 
-def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) -> str:
+def run_ffmpeg(
+    args: Sequence[str], *, what: str, stdin: bytes | None = None, stdout: IO[bytes] | None = None
+) -> str:
     """Run ffmpeg with ``args`` (after ``-hide_banner -nostdin``); return its stderr text.
+    ``stdout``: where ffmpeg's standard output goes (default: captured and dropped).
 
     Raises AudioError naming ``what`` and ffmpeg's last error line if it fails.
     """
@@ -145,7 +148,8 @@ def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) ->
             cmd,
             input=stdin,
             stdin=None if stdin is not None else subprocess.DEVNULL,
-            capture_output=True,
+            stdout=subprocess.PIPE if stdout is None else stdout,
+            stderr=subprocess.PIPE,
             timeout=3600,
             process_group=0,
         )

@@ -343,8 +343,15 @@ def choose_gain(
     The limiter's loss grows with the gain, so two gains are measured at once (one process
     each, in parallel) and the target is interpolated between them.
     """
+    return _choose_gain(programme, measured, s, ceiling_db)[0]
+
+
+def _choose_gain(
+    programme: Programme, measured: Loudness, s: MasterSettings, ceiling_db: float
+) -> tuple[float, float]:
+    """:func:`choose_gain` and the measured slope of loudness over gain (1.0 if silent)."""
     if measured.integrated_lufs <= SILENT_LUFS:
-        return 0.0
+        return 0.0, 1.0
     g0 = _clamp_gain(s.target_lufs - measured.integrated_lufs)
     g1 = min(MAX_GAIN_DB, g0 + 2.0)
     procs = [_analyse(programme, g0, ceiling_db)]
@@ -359,7 +366,7 @@ def choose_gain(
     slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
     slope = min(1.0, max(0.2, slope))
     aim = s.target_lufs + MP3_LOSS_LU  # the chain's loudness that gives the target as MP3
-    return _clamp_gain(g0 + (aim - l0) / slope)
+    return _clamp_gain(g0 + (aim - l0) / slope), slope
 
 
 def _encode_args(s: MasterSettings, out_path: Path) -> list[str]:
@@ -386,11 +393,22 @@ def _encode_and_stream_args(s: MasterSettings, out_path: Path) -> list[str]:
 
 def _encode_pcm(
     programme: Programme, gain: float, ceiling: float, s: MasterSettings, out_path: Path
-) -> None:
-    run_ffmpeg(
-        [*_pcm_input(programme), "-af", _chain(gain, ceiling), *_encode_args(s, out_path)],
-        what="encoding MP3",
-    )
+) -> Loudness | None:
+    """Encode ``programme`` at ``gain`` to ``out_path``, the MP3 frames measured as they are
+    written (:class:`MP3Meter`): returns the MP3's loudness, None if that measurement failed
+    (the caller measures the file). Raises AudioError if encoding fails."""
+    meter = MP3Meter()
+    try:
+        run_ffmpeg(
+            [*_pcm_input(programme), "-af", _chain(gain, ceiling),
+             *_encode_and_stream_args(s, out_path)],
+            what="encoding MP3",
+            stdout=meter.stdin,
+        )  # fmt: skip
+        meter.detach()
+        return meter.result()
+    finally:
+        meter.close()
 
 
 def _verified(
@@ -404,15 +422,15 @@ def _verified(
     encoded: bool,
     slope: float = 1.0,
     measured: Loudness | None = None,
-) -> EncodedAudio:
+) -> tuple[EncodedAudio, float]:
     """Measure the MP3 (encoding it first unless ``encoded``; ``measured``: the encoded MP3's
     loudness, measured while it was written); correct and re-encode if it misses the target
-    by more than :data:`TOLERANCE_LU` or exceeds the true-peak ceiling."""
+    by more than :data:`TOLERANCE_LU` or exceeds the true-peak ceiling. Returns the MP3 and
+    the gain (dB) it was encoded at."""
     result: Loudness | None = None
     for _attempt in range(3):
         if not encoded:
-            _encode_pcm(programme, gain, ceiling, s, out_path)
-            measured = None
+            measured = _encode_pcm(programme, gain, ceiling, s, out_path)
         encoded = False
         result = measured or measure_file(out_path)
         measured = None
@@ -427,7 +445,50 @@ def _verified(
             ceiling -= over + 0.2
     assert result is not None
     duration_ms = round(programme.timeline.duration_ms)
-    return EncodedAudio(out_path, duration_ms, result, s.bitrate_kbps, s.sample_rate_hz, s.channels)
+    encoded_audio = EncodedAudio(
+        out_path, duration_ms, result, s.bitrate_kbps, s.sample_rate_hz, s.channels
+    )
+    return encoded_audio, gain
+
+
+@dataclass(frozen=True)
+class _LimiterLoss:
+    """What the gain+limiter chain and the MP3 cost the last programme mastered here:
+    ``loss_lu`` = programme loudness + gain - the MP3's loudness, at ``gain_db``, and how
+    loudness followed gain there (``slope``)."""
+
+    gain_db: float
+    loss_lu: float
+    slope: float
+
+
+_LEARNED: dict[tuple[float, float, int, int, int], _LimiterLoss] = {}
+"""Per process and master settings: the last :class:`_LimiterLoss` seen. Programmes of one
+run (one voice, one chain) lose nearly the same to the limiter, so the next short programme
+is encoded at once at the gain this predicts, without the two analysis passes; the MP3 is
+measured as always and corrected if it misses (:func:`_verified`)."""
+
+
+def _settings_key(s: MasterSettings) -> tuple[float, float, int, int, int]:
+    return (s.target_lufs, s.true_peak_dbtp, s.bitrate_kbps, s.sample_rate_hz, s.channels)
+
+
+def _learn(s: MasterSettings, loudness_lufs: float, gain: float, slope: float,
+           result: Loudness) -> None:  # fmt: skip
+    if result.integrated_lufs > SILENT_LUFS and loudness_lufs > SILENT_LUFS:
+        loss = loudness_lufs + gain - result.integrated_lufs
+        _LEARNED[_settings_key(s)] = _LimiterLoss(gain, loss, slope)
+
+
+def _predicted_gain(s: MasterSettings, loudness_lufs: float) -> tuple[float, float] | None:
+    """(gain, slope) that should bring a programme of ``loudness_lufs`` to the target, from
+    the last programme mastered with these settings; None when there is none yet."""
+    last = _LEARNED.get(_settings_key(s))
+    if last is None:
+        return None
+    # loudness(g) = P + g - loss(g), loss(g) = loss + (1 - slope) * (g - g_last)
+    gain = s.target_lufs - loudness_lufs + last.loss_lu - (1 - last.slope) * last.gain_db
+    return _clamp_gain(gain / last.slope), last.slope
 
 
 def encode(
@@ -435,15 +496,24 @@ def encode(
 ) -> EncodedAudio:
     """Normalize ``programme`` (whose loudness is ``measured``) and encode it to ``out_path``.
 
-    The non-streaming path: two parallel analysis passes choose the gain, then encode and
+    The non-streaming path: two parallel analysis passes choose the gain (or the limiter's
+    loss on the previous programme mastered in this process predicts it), then encode and
     verify. Returns the :class:`EncodedAudio` with the loudness measured on the MP3 itself.
     Raises AudioError if ffmpeg fails.
     """
     s = settings or MasterSettings()
     silent = measured.integrated_lufs <= SILENT_LUFS
     ceiling = s.true_peak_dbtp - CEILING_MARGIN_DB
-    gain = choose_gain(programme, measured, s, ceiling)
-    return _verified(programme, out_path, s, gain, ceiling, silent=silent, encoded=False)
+    predicted = None if silent else _predicted_gain(s, measured.integrated_lufs)
+    if predicted is not None:
+        gain, slope = predicted
+        _LOG.debug("master: gain %.2f dB predicted from the previous programme", gain)
+    else:
+        gain, slope = _choose_gain(programme, measured, s, ceiling)
+    encoded, final_gain = _verified(programme, out_path, s, gain, ceiling, silent=silent,
+                                    encoded=False, slope=slope)  # fmt: skip
+    _learn(s, measured.integrated_lufs, final_gain, slope, encoded.loudness)
+    return encoded
 
 
 ACCEPT_LU = 0.5
@@ -547,9 +617,11 @@ class StreamingMaster:
         wanted = _clamp_gain(genc + (aim - lenc) / slope)
         _LOG.debug("master: speculative MP3 at %.2f dB: chain %.2f LUFS; %s", genc, lenc,
                    "kept" if keep else f"encoding again at {wanted:.2f} dB")  # fmt: skip
-        return _verified(programme, self.out_path, self.s, genc if keep else wanted,
-                         self.ceiling, silent=False, encoded=keep, slope=slope,
-                         measured=mp3 if keep else None)  # fmt: skip
+        encoded, _gain = _verified(
+            programme, self.out_path, self.s, genc if keep else wanted, self.ceiling,
+            silent=False, encoded=keep, slope=slope, measured=mp3 if keep else None,
+        )  # fmt: skip
+        return encoded
 
     def __enter__(self) -> StreamingMaster:
         return self
