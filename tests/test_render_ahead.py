@@ -138,3 +138,27 @@ def test_pool_serves_the_earlier_render_first_and_refuses_a_closed_run() -> None
     piper_pool.close_all()  # a run ends: its engines get no new pool
     with pytest.raises(PoolClosed):
         piper_pool.shared_pool(model, config, 2, 1, None, generation)
+
+
+def test_a_warm_rerun_starts_no_voice_workers(workdir: Path, tmp_path: Path) -> None:
+    """Every source rendered before with the same settings: the whole programme comes from
+    the rendition cache, so no Piper worker process is started (a hint kept per source)."""
+    import os
+    import subprocess
+    import sys
+
+    article = _articles(workdir, 1)[0]
+    cache = tmp_path / "cache"
+    cmd = [sys.executable, "-m", "newsaudio", "-vv", "add", str(article), "--voice", "joe",
+           "--out", str(workdir / "output"), "--cache-dir", str(cache)]  # fmt: skip
+    env = {**os.environ, "NEWSAUDIO_PIPER_WORKERS": "2"}
+    first = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "worker processes started" in first.stderr
+    again = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "whole programme is cached" in again.stderr
+    assert "worker processes started" not in again.stderr
+    article.write_text(article.read_text() + "\nOne more sentence.\n", encoding="utf-8")
+    changed = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+    assert changed.returncode == 0 and "worker processes started" in changed.stderr

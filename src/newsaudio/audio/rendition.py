@@ -135,3 +135,28 @@ def _atomic_bytes(path: Path, data: bytes) -> None:
 
 def _atomic_copy(src: Path, path: Path) -> None:
     _atomic_bytes(path, src.read_bytes())
+
+
+def source_mark(segments: SegmentCache, source: Path, settings: str) -> Path | None:
+    """Where a marker says ``source`` (a file, by content) was rendered before with
+    ``settings`` (the run's voice, speed, loudness, encoding and jingle choices, as one
+    string); None if the file cannot be read. Used to skip starting the voice's worker
+    processes when the whole programme will come from this cache (a warm re-run): only a
+    hint, a wrong one costs a slower start, never a wrong episode."""
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256(
+        f"{RENDITION_FORMAT}\0{__version__}\0{settings}\0".encode() + data
+    ).hexdigest()
+    return segments.root / "sources" / digest[:2] / digest
+
+
+def mark_source(segments: SegmentCache, source: Path, settings: str) -> None:
+    """Record that ``source`` was rendered with ``settings`` (see :func:`source_mark`)."""
+    path = source_mark(segments, source, settings)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -152,9 +152,21 @@ def add(
         bitrate_kbps=bitrate_kbps,
     )
     cluster = cluster_address(cluster, config_file)
+    from newsaudio.audio.rendition import mark_source
+    from newsaudio.tts.cache import SegmentCache
+
+    segments = SegmentCache(cache_dir)
+    settings = json.dumps(
+        [show.voice, show.speed, show.loudness_lufs, show.bitrate_kbps, channels, show.jingles,
+         no_jingle, *(str(p) for p in (intro, outro, music_bed))]
+    )  # fmt: skip
     # not on a cluster (its workers synthesize), nor when a file source is missing (it fails
-    # before any synthesis)
-    if not cluster and all(_may_exist(source) for source in sources):
+    # before any synthesis), nor when every source was rendered before (a warm re-run)
+    if (
+        not cluster
+        and all(_may_exist(source) for source in sources)
+        and not all(_marked(segments, source, settings) for source in sources)
+    ):
         from newsaudio.audio.ffmpeg import check_ffmpeg
         from newsaudio.fsutil import check_show_folder
 
@@ -194,7 +206,7 @@ def add(
             ArticleBar(f"Rendering on {executor.name}", len(jobs)) if cluster else _SourceBars(jobs)
         )
         try:
-            for _job, outcome in executor.map(jobs, show, options, runtime, assets, bar.update):
+            for job, outcome in executor.map(jobs, show, options, runtime, assets, bar.update):
                 bar.next(getattr(outcome, "worker", None))
                 try:
                     if isinstance(outcome, NewsaudioError):
@@ -209,6 +221,8 @@ def add(
                     continue
                 report_removed(show, result.removed)
                 _print_episode(result, show, as_json)
+                if isinstance(job.source, str) and job.source != "-" and "://" not in job.source:
+                    mark_source(segments, Path(job.source), settings)
         finally:
             bar.close()
     if failed < len(sources):
@@ -231,6 +245,17 @@ def _print_episode(result: Result, show: Show, as_json: bool) -> None:
         f"{ep.loudness.integrated_lufs:.1f} LUFS, "
         f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
     )
+
+
+def _marked(segments: Any, source: str, settings: str) -> bool:
+    """True if file ``source`` was rendered before with ``settings`` (see
+    :func:`newsaudio.audio.rendition.source_mark`)."""
+    from newsaudio.audio.rendition import source_mark
+
+    if source == "-" or "://" in source:
+        return False
+    mark = source_mark(segments, Path(source), settings)
+    return mark is not None and mark.is_file()
 
 
 def _may_exist(source: str) -> bool:

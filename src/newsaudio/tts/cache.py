@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -230,6 +231,8 @@ class SegmentCache:
                 removed += 1
                 freed += st.st_size
         self._remove_stale_tmp(now)
+        if cutoff is None:  # the "rendered before" hints of the rendition cache go too
+            shutil.rmtree(self.root / "sources", ignore_errors=True)
         with self._lock:
             self._size = None
         return CacheInfo(self.root, removed, freed, self.max_bytes, None, None)
