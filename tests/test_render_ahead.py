@@ -162,3 +162,35 @@ def test_a_warm_rerun_starts_no_voice_workers(workdir: Path, tmp_path: Path) -> 
     article.write_text(article.read_text() + "\nOne more sentence.\n", encoding="utf-8")
     changed = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
     assert changed.returncode == 0 and "worker processes started" in changed.stderr
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_the_warm_hint_never_reads_a_device_or_a_pipe(
+    workdir: Path, tmp_path: Path, kind: str
+) -> None:
+    """`add /dev/zero` or a pipe with no writer: the loader's one-line refusal (exit 3) at
+    once, not a read of the whole device before it (the hint checks regular files only)."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    if kind == "device":
+        source = "/dev/zero"
+    else:
+        source = str(tmp_path / "fifo")
+        os.mkfifo(source)
+
+    def limit_memory() -> None:  # a regression must fail the test, not the machine
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsaudio", "add", source, "--voice", "fake", "--out", "output"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_memory,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "not a regular file" in proc.stderr

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -142,8 +143,15 @@ def source_mark(segments: SegmentCache, source: Path, settings: str) -> Path | N
     ``settings`` (the run's voice, speed, loudness, encoding and jingle choices, as one
     string); None if the file cannot be read. Used to skip starting the voice's worker
     processes when the whole programme will come from this cache (a warm re-run): only a
-    hint, a wrong one costs a slower start, never a wrong episode."""
+    hint, a wrong one costs a slower start, never a wrong episode. Only regular files up to
+    :data:`~newsaudio.loaders.MAX_SOURCE_BYTES` are read (a device, a pipe or a huge file
+    gets None: the loader refuses it with its own message)."""
+    from newsaudio.loaders import MAX_SOURCE_BYTES
+
     try:
+        info = source.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+            return None
         data = source.read_bytes()
     except OSError:
         return None

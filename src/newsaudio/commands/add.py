@@ -240,10 +240,11 @@ def _print_episode(result: Result, show: Show, as_json: bool) -> None:
         click.echo(json.dumps(episode_json(result, show), ensure_ascii=False))
         return
     minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
+    reused = "; audio reused from the cache" if result.cached and not result.synthesized else ""
     click.echo(
         f"{ep.title}\n  {result.path} ({ep.bytes:,} bytes, {minutes}:{seconds:02d}, "
         f"{ep.loudness.integrated_lufs:.1f} LUFS, "
-        f"{ep.loudness.true_peak_dbtp:.1f} dBTP)\n  feed: {show.out_dir / 'feed.xml'}"
+        f"{ep.loudness.true_peak_dbtp:.1f} dBTP{reused})\n  feed: {show.out_dir / 'feed.xml'}"
     )
 
 
