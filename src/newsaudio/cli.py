@@ -155,6 +155,7 @@ def main() -> None:
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "newsaudio"
         message = " ".join(exc.format_message().split())
+        message = re.sub(r"(\w) (Did you mean )", r"\1. \2", message)  # click joins without a stop
         if isinstance(exc, click.NoSuchOption) and not re.match(r"--?\w", exc.option_name):
             # text that starts with '-' ("- the list item"), not a misspelt option
             message += f"; put text that starts with '-' after '--' ({where} [OPTIONS] -- TEXT)"
