@@ -67,3 +67,24 @@ def test_follow_a_recoverable_malformed_feed_warns_once(workdir: Path, server: F
     assert lines[0].startswith(f"newsaudio: warning: {server.url('/broken.xml')}: ")
     assert "not well-formed XML at line " in lines[0] and "followed anyway" in lines[0]
     assert "Exception" not in lines[0]
+
+
+def test_dry_run_skips_what_the_real_update_would_skip(workdir: Path, server: FeedServer) -> None:
+    """A second feed carrying the same articles: `update --dry-run` says they would be
+    skipped (as the real update then skips them), instead of planning them."""
+    server.put("/feed.xml", rss(ITEMS))
+    server.put("/copy.xml", rss(ITEMS, title="Harbour Daily copy"))
+    assert run("follow", server.url("/feed.xml"), "--full-text", "never", "--voice", "fake")[0] == 0
+    code, out, err = run("update", "--json")
+    assert code == 0, err
+    made = len(json.loads(out)["episodes"])
+    assert made >= 1
+    code, _, err = run("follow", server.url("/copy.xml"), "--name", "Copy", "--full-text", "never")
+    assert code == 0, err
+    code, out, err = run("update", "--dry-run", "--json")
+    assert code == 0, err
+    planned = [p for p in json.loads(out)["planned"] if p["source"] == "Copy"]
+    assert planned and all(p["text_source"] is None for p in planned), planned
+    assert all("already made from another feed" in (p["skipped"] or "") for p in planned)
+    code, out, err = run("update", "--json")
+    assert code == 0, err and json.loads(out)["episodes"] == []

@@ -537,27 +537,37 @@ class _Run:
 
     # step 4: what an item's text will be, decided here (state is only touched in this
     # thread); pages are fetched by the prefetch thread
-    def decide(self, work: _Work, planned: set[str]) -> tuple[TextSource, list[Block]] | None:
-        """The text source of ``work``, or None when it is removed, skipped or a duplicate
-        (recorded). ``planned`` holds the episode guids already picked in this run."""
+    def would_skip(self, work: _Work, planned: set[str]) -> str | None:
+        """Why ``work`` is not made, from the state alone (read only): removed by the user,
+        or the same article as one made from another feed or already ``planned``."""
         guid = work.record.episode_guid or ""
         if self.store.is_tombstoned(guid):
-            _LOG.info("%s: %s: removed by the user earlier", work.source.name, work.item.title)
-            self.set_state(work, ItemState.REMOVED, "removed by the user")
-            return None
+            return "removed by the user"
         other = self.store.same_article(work.record.link, guid)
         if guid in planned or (
             other is not None
             and (other.source_id, other.key) != (work.record.source_id, work.record.key)
         ):
-            self.skip(work, "the same article was already made from another feed")
+            return "the same article was already made from another feed"
+        return None
+
+    def decide(self, work: _Work, planned: set[str]) -> tuple[TextSource, list[Block]] | None:
+        """The text source of ``work``, or None when it is removed, skipped or a duplicate
+        (recorded). ``planned`` holds the episode guids already picked in this run."""
+        reason = self.would_skip(work, planned)
+        if reason == "removed by the user":
+            _LOG.info("%s: %s: removed by the user earlier", work.source.name, work.item.title)
+            self.set_state(work, ItemState.REMOVED, reason)
+            return None
+        if reason is not None:
+            self.skip(work, reason)
             return None
         try:
             text_source, blocks = choose_text(work.item, work.source.full_text)
         except Skip as exc:
             self.skip(work, str(exc))
             return None
-        planned.add(guid)
+        planned.add(work.record.episode_guid or "")
         work.text_source = text_source
         return text_source, blocks
 
@@ -769,15 +779,19 @@ def run_update(
                 continue
             works.extend(run.pick(store.source_by_url(report.url) or source, report, feed))
         if options.dry_run:
+            planned: set[str] = set()
             for work in works:
                 title = display_title(work.item)
                 try:
+                    if reason := run.would_skip(work, planned):
+                        raise Skip(reason)
                     text_source, _ = choose_text(work.item, work.source.full_text)
                 except Skip as exc:
                     run.report.planned.append(
                         PlannedItem(work.source.name, title, work.item.link, None, str(exc))
                     )
                     continue
+                planned.add(work.record.episode_guid or "")
                 run.report.planned.append(
                     PlannedItem(work.source.name, title, work.item.link, text_source)
                 )
