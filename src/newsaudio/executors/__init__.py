@@ -132,10 +132,7 @@ class LazyExecutor:
         progress: ProgressCallback | None = None,
     ) -> Iterator[Outcome]:
         """See :meth:`Executor.map`; creates the executor first. Raises ClusterError."""
-        if self._inner is None:
-            self._inner = create_executor(self._cluster)
-            self.name = self._inner.name
-        return self._inner.map(jobs, show, options, runtime, assets, progress)
+        return self._ready().map(jobs, show, options, runtime, assets, progress)
 
     def render_digest(
         self,
@@ -152,10 +149,7 @@ class LazyExecutor:
     ) -> DigestRendition:
         """See :meth:`Executor.render_digest`; creates the executor first. Raises
         ClusterError, and what the digest's render raises."""
-        if self._inner is None:
-            self._inner = create_executor(self._cluster)
-            self.name = self._inner.name
-        return self._inner.render_digest(
+        return self._ready().render_digest(
             articles,
             show,
             options,
@@ -166,6 +160,13 @@ class LazyExecutor:
             title=title,
             max_minutes=max_minutes,
         )
+
+    def _ready(self) -> Executor:
+        """The executor, created on first use. Raises ClusterError."""
+        if self._inner is None:
+            self._inner = create_executor(self._cluster)
+            self.name = self._inner.name
+        return self._inner
 
     def close(self) -> None:
         """Close the executor if it was created."""
