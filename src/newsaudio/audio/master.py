@@ -462,28 +462,24 @@ class _LimiterLoss:
     slope: float
 
 
-_LEARNED: dict[tuple[float, float, int, int, int], _LimiterLoss] = {}
+_LEARNED: dict[MasterSettings, _LimiterLoss] = {}
 """Per process and master settings: the last :class:`_LimiterLoss` seen. Programmes of one
 run (one voice, one chain) lose nearly the same to the limiter, so the next short programme
 is encoded at once at the gain this predicts, without the two analysis passes; the MP3 is
 measured as always and corrected if it misses (:func:`_verified`)."""
 
 
-def _settings_key(s: MasterSettings) -> tuple[float, float, int, int, int]:
-    return (s.target_lufs, s.true_peak_dbtp, s.bitrate_kbps, s.sample_rate_hz, s.channels)
-
-
 def _learn(s: MasterSettings, loudness_lufs: float, gain: float, slope: float,
            result: Loudness) -> None:  # fmt: skip
     if result.integrated_lufs > SILENT_LUFS and loudness_lufs > SILENT_LUFS:
         loss = loudness_lufs + gain - result.integrated_lufs
-        _LEARNED[_settings_key(s)] = _LimiterLoss(gain, loss, slope)
+        _LEARNED[s] = _LimiterLoss(gain, loss, slope)
 
 
 def _predicted_gain(s: MasterSettings, loudness_lufs: float) -> tuple[float, float] | None:
     """(gain, slope) that should bring a programme of ``loudness_lufs`` to the target, from
     the last programme mastered with these settings; None when there is none yet."""
-    last = _LEARNED.get(_settings_key(s))
+    last = _LEARNED.get(s)
     if last is None:
         return None
     # loudness(g) = P + g - loss(g), loss(g) = loss + (1 - slope) * (g - g_last)
