@@ -201,17 +201,13 @@ class PiperPool:
             try:
                 while not (self._closed or self._broken):
                     if self._idle and self._waiting[0] == ticket:
-                        heapq.heappop(self._waiting)
                         self._cond.notify_all()  # the next ticket may take another worker
                         return self._idle.pop()
                     self._cond.wait()
-            except BaseException:
+                return None
+            finally:  # served, closed, or interrupted: the ticket leaves the queue
                 self._waiting.remove(ticket)
                 heapq.heapify(self._waiting)
-                raise
-            self._waiting.remove(ticket)
-            heapq.heapify(self._waiting)
-            return None
 
     def _give(self, worker: _Worker | None) -> None:
         """Return ``worker`` to the idle list (None: the pool is broken; wake everyone)."""
