@@ -161,10 +161,8 @@ def source_mark(segments: SegmentCache, source: Path, settings: str) -> Path | N
     return segments.root / "sources" / digest[:2] / digest
 
 
-def mark_source(segments: SegmentCache, source: Path, settings: str) -> None:
-    """Record that ``source`` was rendered with ``settings`` (see :func:`source_mark`)."""
-    path = source_mark(segments, source, settings)
-    if path is not None:
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
+def mark_source(mark: Path) -> None:
+    """Record the hint at ``mark`` (a :func:`source_mark` path): that source was rendered."""
+    with contextlib.suppress(OSError):
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()

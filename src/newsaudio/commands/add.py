@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -153,26 +153,22 @@ def add(
     )
     cluster = cluster_address(cluster, config_file)
     from newsaudio.audio.rendition import mark_source
-    from newsaudio.tts.cache import SegmentCache
 
-    segments = SegmentCache(cache_dir)
-    settings = json.dumps(
-        [show.voice, show.speed, show.loudness_lufs, show.bitrate_kbps, channels, show.jingles,
-         no_jingle, *(str(p) for p in (intro, outro, music_bed))]
-    )  # fmt: skip
-    # not on a cluster (its workers synthesize), nor when a file source is missing (it fails
-    # before any synthesis), nor when every source was rendered before (a warm re-run)
-    if (
-        not cluster
-        and all(_may_exist(source) for source in sources)
-        and not all(_marked(segments, source, settings) for source in sources)
-    ):
-        from newsaudio.audio.ffmpeg import check_ffmpeg
-        from newsaudio.fsutil import check_show_folder
+    # Piper's workers start now, loading the model while the article is read, except on a
+    # cluster (its workers synthesize), when a file source is missing (it fails before any
+    # synthesis) and on a warm re-run (every source rendered before with these settings)
+    marks: dict[str, Path] = {}
+    if not cluster and all(_may_exist(source) for source in sources):
+        marks = _source_marks(
+            sources, cache_dir, show, channels, no_jingle, intro, outro, music_bed
+        )
+        if len(marks) < len(sources) or not all(mark.is_file() for mark in marks.values()):
+            from newsaudio.audio.ffmpeg import check_ffmpeg
+            from newsaudio.fsutil import check_show_folder
 
-        check_ffmpeg()  # nothing is written, and no worker starts, without ffmpeg
-        check_show_folder(show)  # an unwritable show fails before any worker starts
-        prestart(show.voice or DEFAULT_VOICE)  # Piper's workers load the model meanwhile
+            check_ffmpeg()  # nothing is written, and no worker starts, without ffmpeg
+            check_show_folder(show)  # an unwritable show fails before any worker starts
+            prestart(show.voice or DEFAULT_VOICE)
     click.get_current_context().call_on_close(shutdown_engines)  # also on errors and Ctrl-C
 
     from newsaudio.audio.master import MasterSettings
@@ -221,8 +217,8 @@ def add(
                     continue
                 report_removed(show, result.removed)
                 _print_episode(result, show, as_json)
-                if isinstance(job.source, str) and job.source != "-" and "://" not in job.source:
-                    mark_source(segments, Path(job.source), settings)
+                if job.key in marks:
+                    mark_source(marks[job.key])
         finally:
             bar.close()
     if failed < len(sources):
@@ -248,15 +244,32 @@ def _print_episode(result: Result, show: Show, as_json: bool) -> None:
     )
 
 
-def _marked(segments: Any, source: str, settings: str) -> bool:
-    """True if file ``source`` was rendered before with ``settings`` (see
-    :func:`newsaudio.audio.rendition.source_mark`)."""
+def _source_marks(
+    sources: tuple[str, ...],
+    cache_dir: Path | None,
+    show: Show,
+    channels: str,
+    no_jingle: bool,
+    *jingles: Path | None,
+) -> dict[str, Path]:
+    """The "rendered before" hint of each file source under these settings, by source (see
+    :func:`newsaudio.audio.rendition.source_mark`; URLs, ``-`` and unreadable or special
+    files have none). Each file is read once, here."""
     from newsaudio.audio.rendition import source_mark
+    from newsaudio.tts.cache import SegmentCache
 
-    if source == "-" or "://" in source:
-        return False
-    mark = source_mark(segments, Path(source), settings)
-    return mark is not None and mark.is_file()
+    segments = SegmentCache(cache_dir)
+    settings = json.dumps(
+        [show.voice, show.speed, show.loudness_lufs, show.bitrate_kbps, channels, show.jingles,
+         no_jingle, *(str(p) for p in jingles)]
+    )  # fmt: skip
+    marks = {}
+    for source in sources:
+        if source != "-" and "://" not in source:
+            mark = source_mark(segments, Path(source), settings)
+            if mark is not None:
+                marks[source] = mark
+    return marks
 
 
 def _may_exist(source: str) -> bool:
