@@ -135,13 +135,15 @@ def test_worker_killed_mid_render_each_episode_once(workdir: Path) -> None:
         _kill_a_worker_mid_render(workdir, cluster)
 
 
-def _kill_a_worker_mid_render(workdir: Path, cluster: Any) -> None:
-    sources = [str(p) for p in _articles(workdir, 6, sentences=12)]  # about 30 s of audio each
-    address = cluster.scheduler_info()["address"]
+def _run_killing_a_worker(
+    cluster: Any, command: list[str], task_prefix: str
+) -> tuple[subprocess.Popen[str], str, str, str | None]:
+    """Run ``newsaudio COMMAND`` and SIGKILL (by its PID) the first worker seen processing a
+    task whose key starts with ``task_prefix``; returns the process, its stdout and stderr,
+    and the killed worker's address (None if none was seen)."""
     pids = cluster.run(os.getpid)
-    args = ["--voice", "fake", "--out", "show", "--json", "--cluster", address]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newsaudio", "add", *sources, *args],
+        [sys.executable, "-m", "newsaudio", *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -151,7 +153,7 @@ def _kill_a_worker_mid_render(workdir: Path, cluster: Any) -> None:
         deadline = time.monotonic() + 120
         while killed is None and time.monotonic() < deadline and proc.poll() is None:
             for worker, keys in cluster.processing().items():
-                if any(str(k).startswith("newsaudio-render-") for k in keys) and worker in pids:
+                if any(str(k).startswith(task_prefix) for k in keys) and worker in pids:
                     os.kill(pids[worker], signal.SIGKILL)
                     killed = worker
                     break
@@ -160,6 +162,16 @@ def _kill_a_worker_mid_render(workdir: Path, cluster: Any) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+    return proc, out, err, killed
+
+
+def _kill_a_worker_mid_render(workdir: Path, cluster: Any) -> None:
+    sources = [str(p) for p in _articles(workdir, 6, sentences=12)]  # about 30 s of audio each
+    address = cluster.scheduler_info()["address"]
+    args = ["--voice", "fake", "--out", "show", "--json", "--cluster", address]
+    proc, out, err, killed = _run_killing_a_worker(
+        cluster, ["add", *sources, *args], "newsaudio-render-"
+    )
     assert killed is not None, "no render was seen running on a worker"
     assert proc.returncode == 0, err
     records = _records(out)

@@ -9,11 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +21,7 @@ from newsaudio.errors import ExitStatus
 from newsaudio.publish.catalog import Catalog
 
 from .conftest import cli_runner
-from .test_cluster import _articles, _check_show, _local_cluster, _voices
+from .test_cluster import _articles, _check_show, _local_cluster, _run_killing_a_worker, _voices
 
 distributed = pytest.importorskip("distributed")
 
@@ -122,29 +117,10 @@ def test_digest_story_worker_killed_published_once(workdir: Path) -> None:
     with _local_cluster(workdir) as cluster:
         sources = [str(p) for p in _articles(workdir, 4, sentences=12)]
         address = cluster.scheduler_info()["address"]
-        pids = cluster.run(os.getpid)
         args = ["--voice", "fake", "--out", "show", "--json", "--cluster", address]
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newsaudio", "digest", *sources, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        proc, out, err, killed = _run_killing_a_worker(
+            cluster, ["digest", *sources, *args], "newsaudio-story-"
         )
-        killed = None
-        try:
-            deadline = time.monotonic() + 120
-            while killed is None and time.monotonic() < deadline and proc.poll() is None:
-                for worker, keys in cluster.processing().items():
-                    story = any(str(k).startswith("newsaudio-story-") for k in keys)
-                    if story and worker in pids:
-                        os.kill(pids[worker], signal.SIGKILL)
-                        killed = worker
-                        break
-                time.sleep(0.05)
-            out, err = proc.communicate(timeout=240)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
     assert killed is not None, "no story was seen being spoken on a worker"
     assert proc.returncode == 0, err
     record = json.loads(out.strip().splitlines()[-1])
