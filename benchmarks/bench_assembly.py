@@ -80,7 +80,7 @@ def _child_rss(minutes: float) -> None:
     """In a child process: assemble ``minutes`` of fake-engine speech, print peak RSS."""
     from newsaudio.audio import jingle
     from newsaudio.audio.assemble import assemble
-    from newsaudio.audio.master import LoudnessMeter
+    from newsaudio.audio.loudness import LoudnessMeter
     from newsaudio.models import Utterance
     from newsaudio.tts.base import Voice
     from newsaudio.tts.fake import FakeEngine

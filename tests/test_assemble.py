@@ -12,7 +12,8 @@ import pytest
 
 from newsaudio.audio.assemble import assemble, convert, trim
 from newsaudio.audio.ffmpeg import decode_file, find_ffmpeg
-from newsaudio.audio.master import LoudnessMeter, MasterSettings, encode, measure_segment
+from newsaudio.audio.loudness import LoudnessMeter, measure_segment
+from newsaudio.audio.master import MasterSettings, encode
 from newsaudio.errors import AudioError
 from newsaudio.models import Segment, Utterance
 from tests.conftest import case_json

@@ -562,7 +562,7 @@ def test_transition_sting_is_loudness_matched_and_chapters_start_at_marks(tmp_pa
 
     from newsaudio.audio import jingle
     from newsaudio.audio.assemble import GAP_AFTER_STING_MS, TRANSITION_PAUSE_MS, assemble
-    from newsaudio.audio.master import measure_segment
+    from newsaudio.audio.loudness import measure_segment
     from newsaudio.models import ChapterMark, Segment
     from tests.test_assemble import sine, utt
 

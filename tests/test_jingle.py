@@ -11,7 +11,7 @@ import pytest
 
 from newsaudio.audio import jingle
 from newsaudio.audio.ffmpeg import find_ffmpeg
-from newsaudio.audio.master import measure_segment
+from newsaudio.audio.loudness import measure_segment
 from newsaudio.cli import cli
 from newsaudio.models import Segment
 from tests.conftest import cli_runner

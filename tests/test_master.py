@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsaudio.audio.master import LoudnessMeter, MasterSettings, encode, measure_file
+from newsaudio.audio.loudness import LoudnessMeter, measure_file
+from newsaudio.audio.master import MasterSettings, encode
 from newsaudio.audio.probe import probe
 from newsaudio.cli import cli
 from newsaudio.models import Programme, Timeline

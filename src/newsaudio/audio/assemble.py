@@ -35,6 +35,8 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
+from newsaudio.audio.loudness import measure_segment
+from newsaudio.interrupts import deferred
 from newsaudio.models import Chapter, Cue, Programme, Segment, Timeline, Utterance
 
 _LOG = logging.getLogger(__name__)
@@ -108,8 +110,6 @@ def convert(segment: Segment, rate_hz: int, channels: int) -> npt.NDArray[np.int
         else:
             samples = np.repeat(samples[:, :1], channels, axis=1)
     if segment.sample_rate_hz != rate_hz and len(samples):
-        from newsaudio.interrupts import deferred
-
         # python-soxr (nanobind) aborts the process when a Ctrl-C lands inside it (its import
         # or a call): take the interrupt right after instead
         with deferred():
@@ -183,8 +183,6 @@ def matching_gain(
     The gain never lifts the sample peak above :data:`PEAK_CEILING_DBFS`; silent or
     unmeasurable audio (shorter than a 400 ms gating block) or reference gets 0 dB.
     """
-    from newsaudio.audio.master import measure_segment
-
     if reference_lufs <= SILENT_LUFS or not len(samples):
         return 0.0
     measured = measure_segment(Segment(samples, rate_hz), peak=False).integrated_lufs
@@ -411,8 +409,6 @@ def assemble(
                 break
         stream = itertools.chain(head, stream)
         if head:
-            from newsaudio.audio.master import measure_segment
-
             head_pcm = np.concatenate([t.samples for _, t in head])
             reference = measure_segment(Segment(head_pcm, rate_hz), peak=False).integrated_lufs
         if intro_pcm is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsaudio.audio.loudness import measure_file
 from newsaudio.errors import AudioError, plain_reason
 from newsaudio.models import Loudness
 
@@ -96,8 +97,6 @@ def probe(path: Path, *, loudness: bool = True) -> MediaInfo:
     """
     from mutagen import MutagenError
     from mutagen.mp3 import MP3, BitrateMode
-
-    from newsaudio.audio.master import measure_file
 
     if not path.is_file():
         raise AudioError(f"{path}: no such file")
