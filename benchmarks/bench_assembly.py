@@ -82,8 +82,8 @@ def _child_rss(minutes: float) -> None:
     from newsaudio.audio.assemble import assemble
     from newsaudio.audio.loudness import LoudnessMeter
     from newsaudio.models import Utterance
-    from newsaudio.tts.base import Voice
     from newsaudio.tts.fake import FakeEngine
+    from newsaudio.tts.voices import Voice
 
     engine = FakeEngine(Voice("fake", "fake", "en-US"))
     sentence = "This sentence stands in for one spoken by a real engine, about this long."

@@ -99,7 +99,8 @@ def main() -> int:
     from newsaudio.pipeline import load_article
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.text.prepare import prepare
-    from newsaudio.tts.base import builtin_voices_dir, create_engine, get_voice
+    from newsaudio.tts.base import create_engine
+    from newsaudio.tts.voices import builtin_voices_dir, get_voice
 
     engine = create_engine(get_voice("joe"))
     lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml")

@@ -69,8 +69,8 @@ def main() -> None:
     from newsaudio.pipeline import load_article
     from newsaudio.text.prepare import prepare
     from newsaudio.tts import piper
-    from newsaudio.tts.base import get_voice
     from newsaudio.tts.piper_worker import load, speak
+    from newsaudio.tts.voices import get_voice
 
     texts = [u.spoken for u in prepare(load_article(str(args.article)), max_chars=400).utterances]
     texts = texts[: args.chunks] if args.chunks else texts

@@ -66,7 +66,7 @@ from newsaudio.tts.piper_worker import load, speak
 mode = json.loads(sys.argv[2])
 texts = [u.spoken for u in prepare(load_article(sys.argv[1]), max_chars=400).utterances]
 texts = texts[: int(sys.argv[3])] if int(sys.argv[3]) else texts
-from newsaudio.tts.base import get_voice
+from newsaudio.tts.voices import get_voice
 engine = piper.PiperEngine(get_voice("joe"))
 model, config = str(engine.model_path), str(engine.config_path)
 options = mode["options"] if mode["options"] is not None else piper.session_options(model)

@@ -11,19 +11,16 @@ import numpy as np
 import pytest
 
 from newsaudio.errors import ConfigError, VoiceError
-from newsaudio.tts.base import (
+from newsaudio.tts.base import ENGINES, create_engine, is_installed, voice_for_language
+from newsaudio.tts.fake import FakeEngine
+from newsaudio.tts.voices import (
     DEFAULT_VOICE,
-    ENGINES,
     Voice,
     available_voices,
     builtin_voices_dir,
-    create_engine,
     get_voice,
-    is_installed,
     load_profile,
-    voice_for_language,
 )
-from newsaudio.tts.fake import FakeEngine
 
 
 def test_registry_names_and_unknown_engine() -> None:

@@ -138,7 +138,8 @@ def test_no_voice_for_the_language_exits_4_with_the_install_command(workdir: Pat
 def test_readme_voice_example_works_as_copied(workdir: Path) -> None:
     """Every TOML voice profile in README.md, saved as voices/NAME.toml, loads and finds its
     model (the README example must work as copied)."""
-    from newsaudio.tts.base import create_engine, load_profile
+    from newsaudio.tts.base import create_engine
+    from newsaudio.tts.voices import load_profile
     from tests.conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")

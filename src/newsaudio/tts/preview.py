@@ -12,8 +12,9 @@ from pathlib import Path
 
 from newsaudio.errors import AudioError, InputError
 from newsaudio.models import Segment
-from newsaudio.tts.base import create_engine, get_voice
+from newsaudio.tts.base import create_engine
 from newsaudio.tts.cache import SegmentCache
+from newsaudio.tts.voices import get_voice
 
 SAMPLE_TEXT = "Hello, this is {name}, one of the voices of newsaudio. Here is today's news."
 
