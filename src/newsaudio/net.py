@@ -7,12 +7,18 @@ example.org (DNS lookup failed)", "no answer from example.org:443 within 10 s", 
 with example.org:443 (certificate verify failed: ...)". Callers put it in their own
 error (InputError for an article URL, SynthesisError for an engine, a report line for
 ``feed check``); nothing here raises or prints.
+
+:func:`read_capped` reads a streamed response body within a size cap and a deadline, for
+both fetchers (article pages, feeds); it raises :class:`BodyTooLarge` or
+:class:`BodyTooSlow`, which each caller turns into its own error.
 """
 
 from __future__ import annotations
 
 import socket
 import ssl
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -117,3 +123,48 @@ def _plain_words(exc: BaseException) -> str:
     if not text or len(text) > 160 or "Error(" in text or "<" in text or "object at" in text:
         return ""
     return text
+
+
+class BodyTooLarge(Exception):
+    """A response body over the cap. ``declared_bytes`` is the ``Content-Length`` that
+    announced it (nothing was read), or None when the cap was passed while reading."""
+
+    def __init__(self, declared_bytes: int | None) -> None:
+        super().__init__(declared_bytes)
+        self.declared_bytes = declared_bytes
+
+
+class BodyTooSlow(Exception):
+    """A response body not read in full before the deadline."""
+
+
+READ_BLOCK_BYTES = 65536
+
+
+def read_capped(response: Any, *, max_bytes: int, started: float, total_timeout_s: float) -> bytes:
+    """The body of a streamed ``requests`` response (``stream=True``), decoded from its
+    ``Content-Encoding``, read in blocks of at most :data:`READ_BLOCK_BYTES`.
+
+    A ``Content-Length`` over ``max_bytes`` is refused before reading, and the cap is kept
+    while reading (a server may not say, or lie). ``started`` is the ``time.monotonic()``
+    when the request began; the body must be read within ``total_timeout_s`` seconds of it.
+    Raises BodyTooLarge or BodyTooSlow; what the connection raises (requests, urllib3,
+    OSError) passes through.
+    """
+    length = response.headers.get("Content-Length", "")
+    if length.strip().isdigit() and int(length) > max_bytes:
+        raise BodyTooLarge(int(length))
+    raw = response.raw
+    raw.decode_content = True
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() - started > total_timeout_s:
+            raise BodyTooSlow()
+        chunk = raw.read1(READ_BLOCK_BYTES) if hasattr(raw, "read1") else raw.read(READ_BLOCK_BYTES)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise BodyTooLarge(None)
+        chunks.append(chunk)

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from newsaudio import __version__
 from newsaudio.errors import ConfigError, InputError
 from newsaudio.models import Article
-from newsaudio.net import describe_request_error
+from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -109,31 +109,27 @@ def _mib(n: int) -> str:
 
 def _read_body(response: Any, original: str, limits: FetchLimits, started: float) -> bytes:
     """The response body, within the size cap and the total deadline."""
-    length = response.headers.get("Content-Length")
-    if length and length.strip().isdigit() and int(length) > limits.max_bytes:
-        raise InputError(
-            original,
-            f"is {_mib(int(length))}; pages larger than {_mib(limits.max_bytes)} are refused",
+    try:
+        return read_capped(
+            response,
+            max_bytes=limits.max_bytes,
+            started=started,
+            total_timeout_s=limits.total_timeout_s,
         )
-    raw = response.raw
-    raw.decode_content = True
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() - started > limits.total_timeout_s:
+    except BodyTooLarge as exc:
+        if exc.declared_bytes is not None:
             raise InputError(
-                original, f"download too slow: not finished after {limits.total_timeout_s:g} s"
-            )
-        chunk = raw.read1(65536) if hasattr(raw, "read1") else raw.read(65536)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise InputError(
-                original, f"is larger than {_mib(limits.max_bytes)}; such pages are refused"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+                original,
+                f"is {_mib(exc.declared_bytes)}; "
+                f"pages larger than {_mib(limits.max_bytes)} are refused",
+            ) from None
+        raise InputError(
+            original, f"is larger than {_mib(limits.max_bytes)}; such pages are refused"
+        ) from None
+    except BodyTooSlow:
+        raise InputError(
+            original, f"download too slow: not finished after {limits.total_timeout_s:g} s"
+        ) from None
 
 
 def fetch(

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from newsaudio import __version__
 from newsaudio.errors import SourceError
 from newsaudio.loaders.url import FetchLimits
-from newsaudio.net import describe_request_error
+from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped
 from newsaudio.sources.model import FeedResponse, Validators
 
 _LOG = logging.getLogger(__name__)
@@ -109,23 +109,26 @@ def _check_scheme(url: str, original: str) -> None:
 
 
 def _read_capped(response: Any, url: str, limits: FetchLimits, started: float) -> bytes:
-    length = response.headers.get("Content-Length", "")
-    if length.strip().isdigit() and int(length) > limits.max_bytes:
-        raise SourceError(url, f"is {int(length):,} bytes; feeds over {limits.max_bytes:,} bytes")
-    raw = response.raw
-    raw.decode_content = True
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() - started > limits.total_timeout_s:
-            raise SourceError(url, f"download not finished after {limits.total_timeout_s:g} s")
-        chunk = raw.read1(65536) if hasattr(raw, "read1") else raw.read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise SourceError(url, f"is larger than {limits.max_bytes:,} bytes; feeds are capped")
-        chunks.append(chunk)
+    """The feed's body, within the size cap and the total deadline."""
+    try:
+        return read_capped(
+            response,
+            max_bytes=limits.max_bytes,
+            started=started,
+            total_timeout_s=limits.total_timeout_s,
+        )
+    except BodyTooLarge as exc:
+        if exc.declared_bytes is not None:
+            raise SourceError(
+                url, f"is {exc.declared_bytes:,} bytes; feeds over {limits.max_bytes:,} bytes"
+            ) from None
+        raise SourceError(
+            url, f"is larger than {limits.max_bytes:,} bytes; feeds are capped"
+        ) from None
+    except BodyTooSlow:
+        raise SourceError(
+            url, f"download not finished after {limits.total_timeout_s:g} s"
+        ) from None
 
 
 def fetch_http(
