@@ -31,6 +31,9 @@ from urllib.parse import urljoin, urlsplit
 
 from newsaudio import __version__
 from newsaudio.errors import ConfigError, InputError
+from newsaudio.loaders.decode import decode_text
+from newsaudio.loaders.html import HtmlLoader, parse_html
+from newsaudio.loaders.registry import choose_loader, get_loader
 from newsaudio.models import Article
 from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped
 
@@ -229,8 +232,6 @@ def fetch_image(url: str) -> bytes:
 
 def _decode(page: Fetched, source: str) -> str:
     """Text of ``page``: declared charset, else ``<meta charset>``, else UTF-8 (cp1252 if not)."""
-    from newsaudio.loaders import decode_text
-
     charset = page.charset
     if not charset:
         m = _META_CHARSET.search(page.body[:4096])
@@ -250,9 +251,6 @@ def _decode(page: Fetched, source: str) -> str:
 
 def load_url(url: str, limits: FetchLimits | None = None) -> Article:
     """Fetch ``url`` and parse it into an Article (not yet cleaned). Raises InputError."""
-    from newsaudio.loaders import choose_loader, get_loader
-    from newsaudio.loaders.html import HtmlLoader, parse_html
-
     page = fetch(url, limits)
     text = _decode(page, url)
     if page.media_type in TEXT_TYPES:
