@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from newsaudio.models import Block
+from newsaudio.models import Article, Block
 
 _ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9])")
 
@@ -19,6 +20,18 @@ def protect_ampersands(text: str) -> str:
     ``"&amp;"`` (the text of ``&amp;amp;``) survives cleaning as ``"&amp;"``.
     """
     return _ENTITY_START.sub("&amp;", text)
+
+
+def protected(article: Article) -> Article:
+    """``article`` with :func:`protect_ampersands` applied to all the text its parser decoded:
+    title, blocks, byline and site name (an empty byline or site name becomes None)."""
+    return replace(
+        article,
+        title=protect_ampersands(article.title),
+        blocks=tuple(Block(b.kind, protect_ampersands(b.text), b.level) for b in article.blocks),
+        byline=protect_ampersands(article.byline) if article.byline else None,
+        site_name=protect_ampersands(article.site_name) if article.site_name else None,
+    )
 
 
 def same_text(a: str, b: str) -> bool:

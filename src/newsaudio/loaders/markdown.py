@@ -27,7 +27,7 @@ from newsaudio.loaders._blocks import (
     detect_language,
     language_tag,
     parse_datetime,
-    protect_ampersands,
+    protected,
     split_title,
 )
 from newsaudio.models import Article, Block
@@ -181,19 +181,21 @@ class MarkdownLoader:
         url = url or fields.get("link")
         site = fields.get("site") or fields.get("site_name") or fields.get("publisher")
         image = fields.get("image") or fields.get("og_image")
-        return Article(
-            title=protect_ampersands(title),
-            blocks=tuple(Block(b.kind, protect_ampersands(b.text), b.level) for b in blocks),
-            source=source,
-            source_key=source_key,
-            byline=protect_ampersands(byline) if byline else None,
-            published=parse_datetime(
-                fields.get("date") or fields.get("published") or fields.get("pubdate")
-            ),
-            source_url=url if url and re.match(r"https?://\S+$", url) else None,
-            language=language,
-            site_name=protect_ampersands(site) if site else None,
-            image_url=image if image and re.match(r"https?://\S+$", image) else None,
+        return protected(
+            Article(
+                title=title,
+                blocks=tuple(blocks),
+                source=source,
+                source_key=source_key,
+                byline=byline,
+                published=parse_datetime(
+                    fields.get("date") or fields.get("published") or fields.get("pubdate")
+                ),
+                source_url=url if url and re.match(r"https?://\S+$", url) else None,
+                language=language,
+                site_name=site,
+                image_url=image if image and re.match(r"https?://\S+$", image) else None,
+            )
         )
 
 

@@ -12,7 +12,7 @@ import logging
 import re
 
 from newsaudio.errors import InputError
-from newsaudio.loaders._blocks import parse_datetime, protect_ampersands, split_title
+from newsaudio.loaders._blocks import parse_datetime, protected, split_title
 from newsaudio.loaders.html.fallback import fallback_blocks, has_words
 from newsaudio.loaders.html.headline import choose_headline, site_name_keys
 from newsaudio.loaders.html.meta import (
@@ -125,18 +125,20 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
     if byline:
         parts = [re.sub(r"^\s*by\s+", "", p, flags=re.I).strip() for p in byline.split(";")]
         byline = ", ".join(p for p in parts if p) or None
-    return Article(
-        title=protect_ampersands(head),
-        blocks=tuple(Block(b.kind, protect_ampersands(b.text), b.level) for b in body),
-        source=source,
-        source_key=source_key,
-        byline=protect_ampersands(byline) if byline else None,
-        published=published_tree or parse_datetime(date_text),
-        source_url=canonical_tree or absolute_http(url, None),
-        language=language,
-        site_name=protect_ampersands(site_name) if site_name else None,
-        image_url=image_url,
-        wall=wall,
+    return protected(
+        Article(
+            title=head,
+            blocks=tuple(body),
+            source=source,
+            source_key=source_key,
+            byline=byline,
+            published=published_tree or parse_datetime(date_text),
+            source_url=canonical_tree or absolute_http(url, None),
+            language=language,
+            site_name=site_name,
+            image_url=image_url,
+            wall=wall,
+        )
     )
 
 
