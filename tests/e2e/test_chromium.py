@@ -3,19 +3,15 @@ over HTTP through ``newsaudio serve``'s app. A screenshot lands in the test's tm
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from lxml import html
 
 from newsaudio.config import Show
-
-from .test_publish import make_episodes
-from .test_serve import running
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.support.chromium import CHROMIUM, chromium
+from tests.support.episodes import make_episodes
+from tests.support.serving import running
 
 pytestmark = [
     pytest.mark.slow,
@@ -23,30 +19,6 @@ pytestmark = [
         CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)"
     ),
 ]
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--window-size=1000,1400",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def check_dom(dom: str, titles: list[str]) -> None:

@@ -10,8 +10,7 @@ from pathlib import Path
 import feedparser
 
 from newsaudio.cli import cli
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 
 def _add(*args: str) -> tuple[int, str, str]:
@@ -126,7 +125,7 @@ def test_real_subprocess_help_and_error(workdir: Path) -> None:
 def test_closed_stdout_stops_quietly() -> None:
     """`newsaudio normalize FILE | head -1`: the reader goes away; no internal error, exit
     0 (all was written before it left) or 141 (as for SIGPIPE)."""
-    from tests.conftest import EXAMPLE
+    from tests.support import EXAMPLE
 
     for _ in range(3):
         proc = subprocess.Popen(

@@ -7,77 +7,39 @@ scheduler`` / ``dask worker`` processes on 127.0.0.1; the fake voice, which the 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import feedparser
 import pytest
 
 from newsaudio.cli import cli
-from newsaudio.config import Show
 from newsaudio.errors import ExitStatus
-from newsaudio.publish.catalog import Catalog
+from tests.support import cli_runner, run_cli
+from tests.support.cluster import articles as _articles
+from tests.support.cluster import check_show as _check_show
+from tests.support.cluster import local_cluster as _local_cluster
+from tests.support.cluster import run_killing_a_worker as _run_killing_a_worker
+from tests.support.cluster import voices as _voices
 
-from .conftest import cli_runner
+_run = partial(run_cli, "add")
 
 distributed = pytest.importorskip("distributed")
 
-FAKE = 'name = "fake"\nengine = "fake"\nlanguage = "en-US"\n'
-FAILING = 'name = "fakefail"\nengine = "fake"\nlanguage = "en-US"\nmodel = "fail-on:EXPLODE"\n'
-
-
 WORKER_OPTIONS = ("--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1")
-
-
-def _voices(folder: Path) -> None:
-    (folder / "voices").mkdir(parents=True, exist_ok=True)
-    (folder / "voices" / "fake.toml").write_text(FAKE, encoding="utf-8")
-    (folder / "voices" / "fakefail.toml").write_text(FAILING, encoding="utf-8")
-
-
-def _articles(folder: Path, count: int, sentences: int = 4) -> list[Path]:
-    paths = []
-    for n in range(count):
-        body = " ".join(
-            f"Sentence {k} of story {n} tells what the council decided." for k in range(sentences)
-        )
-        path = folder / f"story-{n}.txt"
-        path.write_text(f"Story number {n}\n\n{body}\n\nResidents agreed.\n", encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _local_cluster(home: Path) -> Iterator[Any]:
-    """A LocalCluster of 2 worker processes (1 thread each) started in ``home``, which holds
-    the test voices (workers resolve voices in their current folder; a worker that the nanny
-    restarts gets the test process's folder of that moment)."""
-    _voices(home)
-    before = Path.cwd()
-    os.chdir(home)
-    try:
-        local = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
-    finally:
-        os.chdir(before)
-    with local, distributed.Client(local, set_as_default=False) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -87,26 +49,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield client
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, ["add", *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
 def _records(out: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-
-
-def _check_show(out_dir: Path, guids: set[str]) -> None:
-    """Catalog, feed and episodes/ hold exactly ``guids``, each once; no leftovers."""
-    show = Show(out_dir=out_dir)
-    with Catalog(show.catalog_path) as catalog:
-        assert sorted(e.guid for e in catalog.episodes()) == sorted(guids)
-    feed = feedparser.parse((out_dir / "feed.xml").read_bytes())
-    assert not feed.bozo
-    assert sorted(e.id for e in feed.entries) == sorted(guids)
-    assert len(list(show.episodes_dir.glob("*.mp3"))) == len(guids)
-    work = show.state_dir / "work"
-    assert not work.exists() or not any(work.iterdir())
 
 
 def test_six_articles_on_two_workers(workdir: Path, cluster: Any) -> None:
@@ -133,36 +77,6 @@ def test_six_articles_on_two_workers(workdir: Path, cluster: Any) -> None:
 def test_worker_killed_mid_render_each_episode_once(workdir: Path) -> None:
     with _local_cluster(workdir) as cluster:
         _kill_a_worker_mid_render(workdir, cluster)
-
-
-def _run_killing_a_worker(
-    cluster: Any, command: list[str], task_prefix: str
-) -> tuple[subprocess.Popen[str], str, str, str | None]:
-    """Run ``newsaudio COMMAND`` and SIGKILL (by its PID) the first worker seen processing a
-    task whose key starts with ``task_prefix``; returns the process, its stdout and stderr,
-    and the killed worker's address (None if none was seen)."""
-    pids = cluster.run(os.getpid)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newsaudio", *command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    killed = None
-    try:
-        deadline = time.monotonic() + 120
-        while killed is None and time.monotonic() < deadline and proc.poll() is None:
-            for worker, keys in cluster.processing().items():
-                if any(str(k).startswith(task_prefix) for k in keys) and worker in pids:
-                    os.kill(pids[worker], signal.SIGKILL)
-                    killed = worker
-                    break
-            time.sleep(0.05)
-        out, err = proc.communicate(timeout=240)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    return proc, out, err, killed
 
 
 def _kill_a_worker_mid_render(workdir: Path, cluster: Any) -> None:
@@ -292,8 +206,8 @@ def test_update_renders_on_the_cluster_from_settings(
     workdir: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`update` with `[cluster] address` in newsaudio.toml: feed items rendered on workers."""
-    from tests.feed_server import feed_server
-    from tests.sources_fixtures import long_text, rss
+    from tests.support.feed_server import feed_server
+    from tests.support.sources_fixtures import long_text, rss
 
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     address = cluster.scheduler_info()["address"]

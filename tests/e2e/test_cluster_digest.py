@@ -2,7 +2,7 @@
 task that assembles, masters and tags the digest; published here once.
 
 A real ``distributed.LocalCluster`` (processes, 2 workers, 1 thread each) and the fake voice,
-which the workers find in ``voices/`` of their current folder (see tests/test_cluster.py).
+which the workers find in ``voices/`` of their current folder (see tests/e2e/test_cluster.py).
 """
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ from newsaudio.cli import cli
 from newsaudio.config import Show
 from newsaudio.errors import ExitStatus
 from newsaudio.publish.catalog import Catalog
-
-from .conftest import cli_runner
-from .test_cluster import _articles, _check_show, _local_cluster, _run_killing_a_worker, _voices
+from tests.support import cli_runner
+from tests.support.cluster import articles as _articles
+from tests.support.cluster import check_show as _check_show
+from tests.support.cluster import local_cluster as _local_cluster
+from tests.support.cluster import run_killing_a_worker as _run_killing_a_worker
+from tests.support.cluster import voices as _voices
 
 distributed = pytest.importorskip("distributed")
 
@@ -137,8 +140,8 @@ def _update_digest(
     """`update --json` of 3 new feed items (item ``bad``'s text makes the engine fail) with
     ``[digest] enabled`` and ``[cluster] address`` in newsaudio.toml: exit code, the run's
     JSON object, stderr and `sources --json`."""
-    from tests.feed_server import feed_server
-    from tests.sources_fixtures import long_text, rss
+    from tests.support.feed_server import feed_server
+    from tests.support.sources_fixtures import long_text, rss
 
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     _voices(workdir)

@@ -15,8 +15,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from newsaudio.audio.ffmpeg import find_ffmpeg
-
-from .conftest import EXAMPLE, SEED
+from tests.support import EXAMPLE, SEED
 
 pytestmark = pytest.mark.slow
 

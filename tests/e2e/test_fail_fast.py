@@ -23,8 +23,7 @@ import pytest
 from newsaudio.cli import cli
 from newsaudio.errors import ExitStatus, PublishError
 from newsaudio.fsutil import check_writable
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 NEWSAUDIO = [sys.executable, "-m", "newsaudio"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE
+from tests.support import EXAMPLE
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from newsaudio.cli import cli
 from newsaudio.errors import ExitStatus
-from tests.news_pages import NEWS_PAGE
+from tests.support.news_pages import NEWS_PAGE
 
 KINDS = {"title", "heading", "list_item", "sentence"}
 

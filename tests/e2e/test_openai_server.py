@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.cli import cli
-from tests.conftest import cli_runner
+from tests.support import cli_runner
 
 pytestmark = pytest.mark.slow
 

@@ -19,9 +19,8 @@ from PIL import Image
 
 from newsaudio.config import Show
 from newsaudio.pipeline import AddOptions, Runtime, add
-
-from .test_chromium import CHROMIUM, chromium
-from .test_serve import running
+from tests.support.chromium import CHROMIUM, chromium
+from tests.support.serving import running
 
 pytestmark = [
     pytest.mark.slow,

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 
 from newsaudio.config import Show
-
-from .test_publish import make_episodes
-from .test_serve import free_port, request
+from tests.support.episodes import make_episodes
+from tests.support.serving import free_port, request
 
 GPO = shutil.which("gpo")
 

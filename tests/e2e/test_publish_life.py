@@ -28,24 +28,17 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from newsaudio.cli import cli
 from newsaudio.config import Show
 from newsaudio.pipeline import AddOptions, Result, Runtime, add
 from newsaudio.publish import remove_episode
 from newsaudio.publish.remote import public_files, publish_show
-
-from .conftest import cli_runner
-from .remote_servers import BUCKET, SlowProxy, aws_env, moto_s3
+from tests.support import run_cli as run
+from tests.support.remote_servers import BUCKET, SlowProxy, aws_env, moto_s3
 
 BASE = "https://pod.example.org/"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
 GPO = shutil.which("gpo")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.cli import cli
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 UNSHARE = shutil.which("unshare")
 MOUNT_RO = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'

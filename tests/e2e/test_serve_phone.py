@@ -21,9 +21,8 @@ from newsaudio.config import Show
 from newsaudio.publish.access_log import AccessLog
 from newsaudio.publish.qr import qr_svg, qr_text
 from newsaudio.publish.serve import create_app
-
-from .test_publish import make_episodes
-from .test_serve import free_port, request
+from tests.support.episodes import make_episodes
+from tests.support.serving import free_port, request
 
 pytestmark = pytest.mark.network
 

@@ -10,16 +10,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import feedparser
 import pytest
 
-from newsaudio.cli import cli
-from tests.conftest import cli_runner
-from tests.feed_server import FeedServer, feed_server
-from tests.sources_fixtures import atom, long_text, rss
+from tests.support import invoke_cli
+from tests.support.feed_server import FeedServer, feed_server
+from tests.support.sources_fixtures import atom, long_text, rss
+
+run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 
 @pytest.fixture
@@ -27,10 +28,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     with feed_server() as srv:
         yield srv
-
-
-def run(*args: str, out: str = "show") -> Any:
-    return cli_runner().invoke(cli, [*args, "--out", out], catch_exceptions=False)
 
 
 def test_opml_export_then_import_gives_the_same_sources(workdir: Path, server: FeedServer) -> None:

@@ -14,14 +14,9 @@ from newsaudio.audio.assemble import assemble, convert, trim
 from newsaudio.audio.ffmpeg import decode_file, find_ffmpeg
 from newsaudio.audio.master import LoudnessMeter, MasterSettings, encode, measure_segment
 from newsaudio.errors import AudioError
-from newsaudio.models import Segment, Utterance
-from tests.conftest import case_json
-
-
-def sine(hz: float, seconds: float, rate: int, channels: int = 1, amp: float = 0.5) -> Segment:
-    n = round(seconds * rate)
-    wave = (amp * 32767 * np.sin(2 * np.pi * hz * np.arange(n) / rate)).astype(np.int16)
-    return Segment(np.repeat(wave.reshape(-1, 1), channels, axis=1), rate)
+from newsaudio.models import Segment
+from tests.support import case_json
+from tests.support.audio import sine, utt
 
 
 def write_audio(segment: Segment, path: Path, *codec: str) -> Path:
@@ -58,10 +53,6 @@ def dominant_hz(samples: np.ndarray, rate: int) -> float:
     window = samples * np.hanning(len(samples))
     spectrum = np.abs(np.fft.rfft(window))
     return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
-
-
-def utt(text: str, pause_ms: int, kind: str = "sentence", block: int = 0) -> Utterance:
-    return Utterance(kind, text, text, pause_ms, block)  # type: ignore[arg-type]
 
 
 def test_audio_01_mixed_rates_and_channels_join_in_order(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.audio.ffmpeg import find_ffmpeg
-from tests.conftest import case_json
+from tests.support import case_json
 
 
 def run_add(

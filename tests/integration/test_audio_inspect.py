@@ -11,7 +11,7 @@ import pytest
 
 from newsaudio.audio.ffmpeg import find_ffmpeg
 from newsaudio.cli import cli
-from tests.conftest import cli_runner
+from tests.support import cli_runner
 
 
 @pytest.fixture

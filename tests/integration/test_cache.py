@@ -20,7 +20,7 @@ from newsaudio.tts.base import Voice
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.fake import FakeEngine
 from newsaudio.tts.speak import SpeakStats, speak
-from tests.conftest import cli_runner
+from tests.support import cli_runner
 
 
 def _segment(value: int, frames: int = 2205) -> Segment:

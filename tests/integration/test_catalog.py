@@ -11,18 +11,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsaudio.cli import cli
 from newsaudio.config import Show
 from newsaudio.errors import PublishError
 from newsaudio.publish.catalog import Catalog
-
-from .conftest import cli_runner
-from .test_publish import make_episodes
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.support import run_cli as run
+from tests.support.episodes import make_episodes
 
 
 def feed_guids(show: Show) -> list[str]:

@@ -13,8 +13,7 @@ import pytest
 from newsaudio.cli import cli
 from newsaudio.config import APPLE_CATEGORIES, Show, load_show, parse_explicit, to_toml
 from newsaudio.errors import ConfigError
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 
 def write(path: Path, text: str) -> Path:

@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 
 from newsaudio.audio.ffmpeg import find_ffmpeg
-from newsaudio.cli import cli
 from newsaudio.digest import dedupe, digest_key, fit
 from newsaudio.models import Article, Block
 from newsaudio.text import wording
-from tests.conftest import cli_runner
-from tests.test_second_reader import _eyed3_python
+from tests.support import run_cli as run
+from tests.support import write_fake_voice
+from tests.support.audio import eyed3_python as _eyed3_python
 
 STORIES = [
     ("Library reopens after two-year refit", "Harbour Gazette", True),
@@ -156,11 +156,6 @@ def write_stories(folder: Path, images: str | None) -> list[Path]:
     return paths
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory, image_server: str) -> Iterator[dict[str, Any]]:
     """The five stories made as single episodes, then as one digest (CLI, --json)."""
@@ -168,10 +163,7 @@ def made(tmp_path_factory: pytest.TempPathFactory, image_server: str) -> Iterato
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         mp.setenv("NEWSAUDIO_CACHE_DIR", str(root / "cache"))
-        (root / "voices").mkdir()
-        (root / "voices" / "fake.toml").write_text(
-            'name = "fake"\nengine = "fake"\nlanguage = "en-US"\n', encoding="utf-8"
-        )
+        write_fake_voice(root)
         paths = write_stories(root, image_server)
         common = ["--voice", "fake", "--out", "show", "--base-url", "https://pod.example/"]
         code, out, err = run("add", *map(str, paths), *common, "--json")
@@ -564,7 +556,7 @@ def test_transition_sting_is_loudness_matched_and_chapters_start_at_marks(tmp_pa
     from newsaudio.audio.assemble import GAP_AFTER_STING_MS, TRANSITION_PAUSE_MS, assemble
     from newsaudio.audio.master import measure_segment
     from newsaudio.models import ChapterMark, Segment
-    from tests.test_assemble import sine, utt
+    from tests.support.audio import sine, utt
 
     rate = 44100
     marks = [ChapterMark("Headlines"), ChapterMark("One", "https://x.example/1", None, True)]

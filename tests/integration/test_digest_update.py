@@ -6,17 +6,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newsaudio.cli import cli
 from newsaudio.digest import DigestSettings, read_digest_config
 from newsaudio.errors import ConfigError
-from tests.conftest import cli_runner
-from tests.feed_server import FeedServer, feed_server
-from tests.sources_fixtures import long_text, rss
+from tests.support import invoke_cli
+from tests.support.feed_server import FeedServer, feed_server
+from tests.support.sources_fixtures import long_text, rss
+
+run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 DATES = [f"Mon, 0{d} Dec 2026 0{d}:00:00 GMT" for d in range(1, 10)]
 
@@ -26,10 +28,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     with feed_server() as srv:
         yield srv
-
-
-def run(*args: str) -> Any:
-    return cli_runner().invoke(cli, [*args, "--out", "show"], catch_exceptions=False)
 
 
 def items(n: int, prefix: str, start: int = 0) -> list[dict[str, str]]:

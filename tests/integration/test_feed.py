@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import locale
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import feedparser
@@ -15,33 +15,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsaudio.config import Show
-from newsaudio.models import Episode, Loudness
 from newsaudio.publish import slug_for
 from newsaudio.publish.feed import ITUNES, PODCAST, build_feed, explicit_value, rfc2822, xml_text
-
-from .conftest import case_json
-from .test_publish import THREE_TITLES, make_episodes
+from tests.support import case_json
+from tests.support.episodes import THREE_TITLES, episode, make_episodes
 
 STRICT = etree.XMLParser(recover=False, resolve_entities=False)
-
-
-def episode(**changes: object) -> Episode:
-    """A catalogued episode with plausible values."""
-    values: dict[str, object] = {
-        "guid": "6c1e4a54-8f5e-5d0b-9b51-0e6a8d3f7c21",
-        "source_key": "file:///tmp/a.txt",
-        "slug": "2024-05-07-harbour-walk",
-        "title": "Harbour walk",
-        "description": "A walk along the harbour.",
-        "published": datetime(2024, 5, 7, 6, 0, tzinfo=UTC),
-        "updated": datetime(2024, 5, 7, 6, 0, tzinfo=UTC),
-        "duration_ms": 1_231_080,
-        "bytes": 5_860_687,
-        "loudness": Loudness(-16.0, -1.5, 4.0),
-        "voice": "fake",
-    }
-    values.update(changes)
-    return Episode(**values)  # type: ignore[arg-type]
 
 
 def parse(data: bytes) -> etree._Element:

@@ -15,11 +15,9 @@ from newsaudio.cli import cli
 from newsaudio.config import Show
 from newsaudio.publish.check import check_feed, check_target
 from newsaudio.publish.feed import build_feed
-
-from .conftest import cli_runner
-from .test_feed import episode
-from .test_publish import make_episodes
-from .test_serve import running
+from tests.support import cli_runner
+from tests.support.episodes import episode, make_episodes
+from tests.support.serving import running
 
 
 def messages(data: bytes) -> list[str]:

@@ -1,19 +1,21 @@
 """`follow` records the check it made (so `sources` shows it at once) and says, in one
 warning line, what is wrong with a malformed feed it could read anyway. A real HTTP server
-on 127.0.0.1 (tests/feed_server.py)."""
+on 127.0.0.1 (tests/support/feed_server.py)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from newsaudio.cli import cli
-from tests.conftest import cli_runner
-from tests.feed_server import FeedServer, feed_server
-from tests.sources_fixtures import rss
+from tests.support import run_cli
+from tests.support.feed_server import FeedServer, feed_server
+from tests.support.sources_fixtures import rss
+
+run = partial(run_cli, out="show")
 
 ITEMS = [
     {
@@ -32,11 +34,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     with feed_server() as srv:
         yield srv
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, [*args, "--out", "show"])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_sources_right_after_follow_shows_the_check(workdir: Path, server: FeedServer) -> None:

@@ -1,4 +1,5 @@
-"""The gTTS engine against a local HTTPS endpoint that answers like Google (tests/gtts_endpoint.py).
+"""The gTTS engine against a local HTTPS endpoint that answers like Google
+(tests/support/gtts_endpoint.py).
 
 Real requests, real TLS (a throw-away CA), real ffmpeg decoding; only Google is replaced, at
 the network edge. Backoff delays are made tiny through NEWSAUDIO_GTTS_* settings.
@@ -29,8 +30,8 @@ from newsaudio.tts.base import create_engine, get_voice
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.gtts import GttsEngine, GttsSettings, TokenBucket, retry_after_s
 from newsaudio.tts.speak import SpeakStats, speak
-from tests.conftest import case_json, cli_runner
-from tests.gtts_endpoint import FakeGoogle, Reply, always_ok
+from tests.support import case_json, cli_runner
+from tests.support.gtts_endpoint import FakeGoogle, Reply, always_ok
 
 pytestmark = pytest.mark.network
 

@@ -13,8 +13,7 @@ from newsaudio.errors import InputError
 from newsaudio.loaders import declared_charset, decode_text
 from newsaudio.loaders.html import access_wall
 from newsaudio.models import Block
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 GERMAN = (
     "Die Straße war gesperrt, weil ein Löschzug über die Brücke fuhr. Die Bürger ärgerten sich."

@@ -14,7 +14,7 @@ from newsaudio.audio.ffmpeg import find_ffmpeg
 from newsaudio.audio.master import measure_segment
 from newsaudio.cli import cli
 from newsaudio.models import Segment
-from tests.conftest import cli_runner
+from tests.support import cli_runner
 
 
 @pytest.mark.parametrize("make", [jingle.intro, jingle.outro])

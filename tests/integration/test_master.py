@@ -12,7 +12,7 @@ from newsaudio.audio.master import LoudnessMeter, MasterSettings, encode, measur
 from newsaudio.audio.probe import probe
 from newsaudio.cli import cli
 from newsaudio.models import Programme, Timeline
-from tests.conftest import SEED, cli_runner
+from tests.support import SEED, cli_runner
 
 
 def programme_from(

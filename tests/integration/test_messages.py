@@ -18,8 +18,7 @@ from newsaudio.cli import cli
 from newsaudio.errors import ExitStatus, InputError
 from newsaudio.loaders.url import FetchLimits, fetch
 from newsaudio.net import describe_request_error, host_port
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 
 def _free_port() -> int:
@@ -193,8 +192,7 @@ def test_unknown_errors_are_described_without_their_class() -> None:
 
 def test_feed_check_counts_and_show_options_after_the_subcommand(workdir: Path) -> None:
     from newsaudio.config import Show
-
-    from .test_publish import make_episodes
+    from tests.support.episodes import make_episodes
 
     # a public base URL: a localhost one is (rightly) warned about
     show = Show(out_dir=workdir / "out", base_url="https://podcast.example.org/")

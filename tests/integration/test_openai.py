@@ -1,5 +1,5 @@
 """The ``openai`` engine against a local OpenAI-compatible speech server on 127.0.0.1
-(tests/openai_endpoint.py): success in every reply format, 401, 429 with Retry-After, 500,
+(tests/support/openai_endpoint.py): success in every reply format, 401, 429 with Retry-After, 500,
 slow replies, long text cut to the server's limit, the key never shown; and ``newsaudio add
 --voice NAME`` end to end through it. Backoff delays are made tiny with NEWSAUDIO_OPENAI_*."""
 
@@ -18,8 +18,8 @@ from newsaudio.cli import cli
 from newsaudio.errors import SynthesisError, VoiceError
 from newsaudio.tts.base import create_engine, get_voice
 from newsaudio.tts.openai import OpenaiEngine
-from tests.conftest import cli_runner
-from tests.openai_endpoint import Reply, SpeechServer
+from tests.support import cli_runner
+from tests.support.openai_endpoint import Reply, SpeechServer
 
 KEY = "sk-test-0123456789abcdef"
 

@@ -13,9 +13,8 @@ import pytest
 from newsaudio.cli import cli
 from newsaudio.digest import fill_title
 from newsaudio.errors import ConfigError, ExitStatus, plain_reason
-
-from .conftest import cli_runner
-from .remote_servers import FAKE_KEY_ID, FAKE_SECRET, aws_env, free_port, moto_s3
+from tests.support import cli_runner
+from tests.support.remote_servers import FAKE_KEY_ID, FAKE_SECRET, aws_env, free_port, moto_s3
 
 #: what a class name looks like in a message: ConnectionError, EndpointConnectionError...
 CLASS_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception)\b")

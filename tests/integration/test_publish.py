@@ -4,8 +4,6 @@ publishing tests use to make a small show quickly with the fake voice."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,34 +11,8 @@ from lxml import etree
 
 from newsaudio.config import Show
 from newsaudio.errors import ConfigError
-from newsaudio.pipeline import AddOptions, Result, Runtime, add
 from newsaudio.publish import ensure_cover, slug_for
-
-THREE_TITLES = (
-    "Tom & Jerry <b>bold</b> move 🎉 to town\x07 today",
-    "Council approves new cycle lanes",
-    "Ünïcode & Spaces: Café (Morgen) — Folge 1",
-)
-
-
-def make_episodes(
-    workdir: Path,
-    show: Show,
-    titles: Sequence[str] = THREE_TITLES,
-    start: datetime = datetime(2024, 5, 7, 6, 0, tzinfo=UTC),
-) -> list[Result]:
-    """Publish one short fake-voice episode per title, an hour apart (oldest first)."""
-    results = []
-    for n, title in enumerate(titles):
-        source = workdir / f"article-{n}.txt"
-        source.write_text(
-            f"{title}\n\nParagraph {n} of the story, with a few words to read.\n",
-            encoding="utf-8",
-        )
-        moment = start + timedelta(hours=n)
-        runtime = Runtime(now=lambda m=moment: m, cache_dir=workdir.parent / "cache")
-        results.append(add(str(source), show, AddOptions(voice="fake", jingles=False), runtime))
-    return results
+from tests.support.episodes import make_episodes
 
 
 def test_enclosure_length_is_final_tagged_size(workdir: Path) -> None:

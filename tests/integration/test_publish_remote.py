@@ -19,14 +19,12 @@ from typing import Any
 
 import pytest
 
-from newsaudio.cli import cli
 from newsaudio.config import Show
 from newsaudio.pipeline import AddOptions, Result, Runtime, add
 from newsaudio.publish import remove_episode
 from newsaudio.publish.remote import PublishReport, public_files, publish_show
-
-from .conftest import cli_runner
-from .remote_servers import (
+from tests.support import run_cli as run
+from tests.support.remote_servers import (
     BUCKET,
     FAKE_KEY_ID,
     FAKE_SECRET,
@@ -41,11 +39,6 @@ from .remote_servers import (
 pytestmark = pytest.mark.network
 
 BASE = "https://pod.example.org/"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

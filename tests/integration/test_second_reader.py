@@ -17,7 +17,8 @@ import pytest
 
 from newsaudio.audio.ffmpeg import find_ffmpeg
 from newsaudio.cli import cli
-from tests.conftest import EXAMPLE, cli_runner
+from tests.support import EXAMPLE, cli_runner
+from tests.support.audio import eyed3_python as _eyed3_python
 
 
 @pytest.fixture
@@ -73,14 +74,6 @@ def test_exiftool_reads_title_artist_album_cover_and_podcast_frames(
     # exiftool reads WFED as a URL frame; newsaudio writes the iTunes text layout (see tags.py)
     assert "ID3v2_3:PodcastURL" in tags
     assert str(tags["ID3v2_3:Length"]).startswith(f"{float(str(episode['duration_s'])):.3f}")
-
-
-def _eyed3_python() -> str | None:
-    script = shutil.which("eyeD3")
-    if script is None:
-        return None
-    first = Path(script).read_text(encoding="utf-8", errors="replace").splitlines()[0]
-    return first[2:].strip().split()[0] if first.startswith("#!") else None
 
 
 def test_eyed3_reads_tag_chapters_and_podcast_frames(episode: dict[str, object]) -> None:

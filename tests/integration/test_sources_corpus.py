@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from newsaudio.cli import cli
-from tests.conftest import SHARED, cli_runner
+from tests.support import SHARED, cli_runner
 
 FEEDS = SHARED / "corpora" / "feeds"
 

@@ -9,20 +9,22 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newsaudio.cli import cli
 from newsaudio.errors import InputError, SourceError
 from newsaudio.sources import parse
 from newsaudio.sources.model import FeedItem, FeedResponse
 from newsaudio.sources.opml import import_opml
 from newsaudio.sources.update import Skip, choose_text
-from tests.conftest import cli_runner
-from tests.feed_server import FeedServer, feed_server
-from tests.sources_fixtures import long_text, rss
+from tests.support import invoke_cli
+from tests.support.feed_server import FeedServer, feed_server
+from tests.support.sources_fixtures import long_text, rss
+
+run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 XXE_RSS = b"""<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY web SYSTEM "http://127.0.0.1:9/x">]>
@@ -187,10 +189,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     with feed_server() as srv:
         yield srv
-
-
-def run(*args: str) -> Any:
-    return cli_runner().invoke(cli, [*args, "--out", "show"], catch_exceptions=False)
 
 
 def one_error_line(stderr: str, *words: str) -> None:

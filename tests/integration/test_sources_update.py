@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newsaudio.cli import cli
-from tests.conftest import cli_runner
-from tests.feed_server import FeedServer, feed_server
-from tests.sources_fixtures import announcing_page, article_page, atom, json_feed, long_text, rss
+from tests.support import invoke_cli
+from tests.support.feed_server import FeedServer, feed_server
+from tests.support.sources_fixtures import (
+    announcing_page,
+    article_page,
+    atom,
+    json_feed,
+    long_text,
+    rss,
+)
+
+run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 DATES = [f"Mon, 0{d} Dec 2026 0{d}:00:00 GMT" for d in range(1, 10)]
 
@@ -22,11 +31,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
     with feed_server() as srv:
         yield srv
-
-
-def run(*args: str) -> Any:
-    result = cli_runner().invoke(cli, [*args, "--out", "show"], catch_exceptions=False)
-    return result
 
 
 def update_json(*extra: str) -> tuple[int, dict[str, Any], str]:

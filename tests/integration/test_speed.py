@@ -11,7 +11,7 @@ import pytest
 from newsaudio.audio import jingle
 from newsaudio.cli import cli
 from newsaudio.text.prepare import Pauses
-from tests.conftest import EXAMPLE, cli_runner
+from tests.support import EXAMPLE, cli_runner
 
 JINGLES_MS = jingle.intro().duration_ms + jingle.outro().duration_ms
 

@@ -15,7 +15,7 @@ from PIL import Image
 from newsaudio.audio.ffmpeg import find_ffmpeg
 from newsaudio.models import Chapter
 from newsaudio.tags import TagInfo, read_tags, write_tags
-from tests.conftest import case_json
+from tests.support import case_json
 
 TEXT_FRAMES_WITH_ENCODING = {
     "TIT2",

@@ -10,8 +10,7 @@ from newsaudio.cli import cli
 from newsaudio.loaders._blocks import detect_language
 from newsaudio.loaders.text import LOADER, is_heading_line
 from newsaudio.text.clean import clean_text
-
-from .conftest import cli_runner
+from tests.support import cli_runner
 
 LIST_ARTICLE = """Council sets out its plans for the year
 

@@ -18,7 +18,7 @@ import pytest
 
 from newsaudio.audio.ffmpeg import decode_file, find_ffmpeg
 from newsaudio.cli import cli
-from tests.conftest import EXAMPLE, cli_runner
+from tests.support import EXAMPLE, cli_runner
 
 RATE = 44100
 _CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)$", re.M)

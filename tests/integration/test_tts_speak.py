@@ -16,7 +16,7 @@ from newsaudio.tts.base import Voice, create_engine, get_voice
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.fake import FakeEngine
 from newsaudio.tts.speak import SpeakStats, dispatch_order, speak
-from tests.conftest import cli_runner
+from tests.support import cli_runner
 
 TEXTS = [
     f"Sentence {w} of the test." for w in ["one", "two", "three", "four", "five", "six", "seven"]

@@ -13,7 +13,7 @@ from newsaudio.errors import ExitStatus, InputError
 from newsaudio.loaders import load
 from newsaudio.loaders.url import FetchLimits, fetch, load_url
 from newsaudio.pipeline import load_article
-from tests.news_pages import ARTICLE_SENTENCES, CHROME, NEWS_PAGE
+from tests.support.news_pages import ARTICLE_SENTENCES, CHROME, NEWS_PAGE
 
 pytestmark = pytest.mark.network
 

@@ -9,7 +9,7 @@ import wave
 from pathlib import Path
 
 from newsaudio.cli import cli
-from tests.conftest import cli_runner
+from tests.support import cli_runner
 
 
 def test_voices_json_subprocess(workdir: Path) -> None:

@@ -1,5 +1,5 @@
 """``voices install/remove/--available`` against a local piper-voices mirror on 127.0.0.1
-(tests/catalogue_server.py), and the language picking the voice."""
+(tests/support/catalogue_server.py), and the language picking the voice."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from newsaudio.cli import cli
 from newsaudio.tts.base import get_voice, voice_for_language
 from newsaudio.tts.catalogue import install_hint
-from tests.catalogue_server import BROKEN, NAME, Mirror
-from tests.conftest import cli_runner
+from tests.support import run_cli as _run
+from tests.support.catalogue_server import BROKEN, NAME, Mirror
 
 
 @pytest.fixture
@@ -24,11 +23,6 @@ def mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workdir: Path) -> It
     with Mirror(tmp_path / "mirror") as server:
         monkeypatch.setenv("NEWSAUDIO_VOICES_URL", server.url)
         yield server
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = cli_runner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def _installed_files(tmp_path: Path) -> list[str]:
@@ -139,7 +133,7 @@ def test_readme_voice_example_works_as_copied(workdir: Path) -> None:
     """Every TOML voice profile in README.md, saved as voices/NAME.toml, loads and finds its
     model (the README example must work as copied)."""
     from newsaudio.tts.base import create_engine, load_profile
-    from tests.conftest import REPO
+    from tests.support import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in readme.split("```toml\n")[1:]]

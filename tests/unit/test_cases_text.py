@@ -19,7 +19,7 @@ from newsaudio.text.clean import clean_article, clean_text
 from newsaudio.text.prepare import prepare
 from newsaudio.text.segment import NON_TERMINAL_ABBREVIATIONS, chunk, split_sentences
 from newsaudio.tts.speak import speak
-from tests.conftest import SHARED, case_input, shared_cases
+from tests.support import SHARED, case_input, shared_cases
 
 GTTS_MAX = 100
 PIPER_MAX = 400

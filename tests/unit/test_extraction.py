@@ -1,15 +1,16 @@
 """Extraction measured on real news pages (../shared/corpora; skipped where it is absent).
 
-The measure is :mod:`tests.extraction_report` (``python -m tests.extraction_report`` writes
-the table to docs/extraction.md): per page, word recall against the human-annotated body and
-precision of what ``newsaudio normalize --json`` would read aloud.
+The measure is :mod:`tests.support.extraction_report` (``python -m
+tests.support.extraction_report`` writes the table to docs/extraction.md): per page, word
+recall against the human-annotated body and precision of what ``newsaudio normalize --json``
+would read aloud.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.extraction_report import (
+from tests.support.extraction_report import (
     ARTICLES,
     LEGACY,
     measure_legacy,

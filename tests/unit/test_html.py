@@ -13,7 +13,7 @@ from newsaudio.loaders import choose_loader, load
 from newsaudio.loaders.html import parse_html
 from newsaudio.pipeline import load_article
 from newsaudio.text.prepare import prepare
-from tests.news_pages import ARTICLE_SENTENCES, CHROME, LIST_ITEMS, NAV_ONLY_PAGE, NEWS_PAGE
+from tests.support.news_pages import ARTICLE_SENTENCES, CHROME, LIST_ITEMS, NAV_ONLY_PAGE, NEWS_PAGE
 
 
 @pytest.fixture

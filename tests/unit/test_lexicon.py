@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsaudio.errors import ConfigError, ExitStatus
 from newsaudio.text.lexicon import Lexicon, load_lexicon
 
-SHIPPED = Path(__file__).resolve().parents[1] / "voices" / "lexicon.toml"
+SHIPPED = Path(__file__).resolve().parents[2] / "voices" / "lexicon.toml"
 
 
 def _write(path: Path, text: str) -> Path:

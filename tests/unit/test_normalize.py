@@ -25,7 +25,7 @@ from newsaudio.text.normalize import (
     spell_letters,
 )
 
-GOLDEN = Path(__file__).parent / "golden" / "normalize.tsv"
+GOLDEN = Path(__file__).parents[1] / "golden" / "normalize.tsv"
 DIGIT = re.compile(r"[0-9]")
 
 

@@ -1,7 +1,7 @@
 """The seed article's spoken text is a golden file: it changes only where a rule changes.
 
 Regenerate after a deliberate rule change with ``NEWSAUDIO_REGOLD=1 pytest
-tests/test_seed_spoken.py`` and review the diff: every changed line must come from that rule.
+tests/unit/test_seed_spoken.py`` and review the diff: every changed line must come from that rule.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from newsaudio.cli import cli
+from tests.support import SEED, cli_runner
 
-from .conftest import SEED, cli_runner
-
-GOLDEN = Path(__file__).parent / "golden" / "seed_spoken.txt"
+GOLDEN = Path(__file__).parents[1] / "golden" / "seed_spoken.txt"
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason="../shared (seed article) is absent")

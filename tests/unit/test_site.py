@@ -10,8 +10,7 @@ from lxml import html
 
 from newsaudio.config import Show
 from newsaudio.publish.site import build_page
-
-from .test_feed import episode
+from tests.support.episodes import episode
 
 NASTY = 'Tom & Jerry <b>bold</b> <script>alert("x")</script> "q" 🎉\x07'
 

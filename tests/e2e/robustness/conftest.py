@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.robustness.corpus import CASES
-from tests.robustness.harness import Context, Result, run_cases
-from tests.robustness.server import serving
+from tests.support.robustness.corpus import CASES
+from tests.support.robustness.harness import Context, Result, run_cases
+from tests.support.robustness.server import serving
 
 
 @pytest.fixture(scope="session")
 def http_base() -> Iterator[str]:
-    """Base URL of the misbehaving server on 127.0.0.1 (tests/robustness/server.py)."""
+    """Base URL of the misbehaving server on 127.0.0.1 (tests/support/robustness/server.py)."""
     with serving() as url:
         yield url
 

@@ -1,4 +1,4 @@
-"""The bad-input corpus (tests/robustness/corpus.py) through the real CLI, one subprocess
+"""The bad-input corpus (tests/support/robustness/corpus.py) through the real CLI, one subprocess
 per input, and the table in docs/robustness.md that documents it."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.corpus import CASES
-from tests.robustness.harness import Result
+from tests.support.robustness.corpus import CASES
+from tests.support.robustness.harness import Result
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "robustness.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "robustness.md"
 
 
 def test_corpus_is_large_enough() -> None:
@@ -34,7 +34,7 @@ def test_no_traceback_no_partial_file(corpus_results: dict[str, Result]) -> None
 
 def test_table_documents_every_case() -> None:
     """docs/robustness.md lists every case with its decided outcome and exit code
-    (regenerate it with ``python -m tests.robustness.make_table docs/robustness.md``)."""
+    (regenerate it with ``python -m tests.support.robustness.make_table docs/robustness.md``)."""
     rows = {
         m.group(1): (m.group(2), int(m.group(3)))
         for m in re.finditer(

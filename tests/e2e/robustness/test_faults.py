@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.publish.catalog import Catalog
-from tests.robustness.harness import (
+from tests.support.robustness.harness import (
     FAKE_VOICE,
     GOOD_ARTICLE,
     catalog_sizes,

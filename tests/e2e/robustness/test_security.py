@@ -15,9 +15,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsaudio.publish import MAX_SLUG_CHARS, slug_for
-from tests.robustness.harness import child_env, feed_problems, partial_files
+from tests.support.robustness.harness import child_env, feed_problems, partial_files
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "newsaudio"
+SRC = Path(__file__).resolve().parents[3] / "src" / "newsaudio"
 
 EVIL_TITLE = (
     "../../../etc/passwd <script>alert('t')</script> ]]> &amp; &lt;b&gt; \"q\" 'a' "

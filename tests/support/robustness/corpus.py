@@ -2,7 +2,7 @@
 
 Large or binary inputs are generated here, not stored. Each builder gets the case's
 folder (a copy of the template show: ``voices/fake.toml``, ``out/`` with one episode) and
-returns the :class:`~tests.robustness.harness.Invocation`. Exit codes are those of
+returns the :class:`~tests.support.robustness.harness.Invocation`. Exit codes are those of
 :class:`newsaudio.errors.ExitStatus` (README.md, *Exit codes*):
 3 input, 4 voice, 6 audio/ffmpeg, 7 publish (output folder, catalog), 8 settings.
 """
@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.robustness.harness import Case, Context, Invocation
+from tests.support.robustness.harness import Case, Context, Invocation
 
 Builder = Callable[[Path, Context], Invocation]
 

@@ -2,9 +2,9 @@
 
 Usage (from the repository root)::
 
-    python -m tests.robustness.make_table [docs/robustness.md]
+    python -m tests.support.robustness.make_table [docs/robustness.md]
 
-The same cases run under pytest (``python -m pytest tests/robustness``); this script runs
+The same cases run under pytest (``python -m pytest tests/e2e/robustness``); this script runs
 them once more outside pytest and writes the table with the counts of inputs, tracebacks
 and partial files. It exits 1 if any case does not behave as documented.
 """
@@ -15,11 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.robustness.corpus import CASES
-from tests.robustness.harness import Context, render_table, run_cases
-from tests.robustness.server import serving
+from tests.support.robustness.corpus import CASES
+from tests.support.robustness.harness import Context, render_table, run_cases
+from tests.support.robustness.server import serving
 
-COMMAND = "python -m tests.robustness.make_table docs/robustness.md"
+COMMAND = "python -m tests.support.robustness.make_table docs/robustness.md"
 
 
 def main(argv: list[str]) -> int:
