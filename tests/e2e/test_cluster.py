@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,12 +25,13 @@ from tests.support import cli_runner, run_cli
 from tests.support.cluster import articles as _articles
 from tests.support.cluster import check_show as _check_show
 from tests.support.cluster import local_cluster as _local_cluster
+from tests.support.cluster import needs_distributed
 from tests.support.cluster import run_killing_a_worker as _run_killing_a_worker
 from tests.support.cluster import voices as _voices
 
 _run = partial(run_cli, "add")
 
-distributed = pytest.importorskip("distributed")
+pytestmark = needs_distributed
 
 WORKER_OPTIONS = ("--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1")
 
@@ -40,13 +40,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One cluster for the tests that do not harm it."""
-    with _local_cluster(tmp_path_factory.mktemp("workers")) as client:
-        yield client
 
 
 def _records(out: str) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +22,11 @@ from tests.support import cli_runner
 from tests.support.cluster import articles as _articles
 from tests.support.cluster import check_show as _check_show
 from tests.support.cluster import local_cluster as _local_cluster
+from tests.support.cluster import needs_distributed
 from tests.support.cluster import run_killing_a_worker as _run_killing_a_worker
 from tests.support.cluster import voices as _voices
 
-distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One cluster for the tests that do not harm it."""
-    with _local_cluster(tmp_path_factory.mktemp("workers")) as client:
-        yield client
+pytestmark = needs_distributed
 
 
 def _digest(*args: str) -> tuple[int, dict[str, Any] | None, str]:

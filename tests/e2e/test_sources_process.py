@@ -9,34 +9,25 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import feedparser
-import pytest
 
 from tests.support import invoke_cli
-from tests.support.feed_server import FeedServer, feed_server
+from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import atom, long_text, rss
 
 run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
-    with feed_server() as srv:
-        yield srv
-
-
-def test_opml_export_then_import_gives_the_same_sources(workdir: Path, server: FeedServer) -> None:
-    server.put("/a.xml", rss([], title="Alpha"))
-    server.put("/b.xml", atom([], title="Beta & Co"), "application/atom+xml")
-    run("follow", server.url("/a.xml"))
-    run("follow", server.url("/b.xml"), "--name", "Beta", "--limit", "5", "--exclude", "ads, promo")
-    server.put("/c.xml", rss([], title="Gamma"))
-    assert run("follow", server.url("/c.xml"), "--name", "Gone soon").exit_code == 0
+def test_opml_export_then_import_gives_the_same_sources(workdir: Path, feeds: FeedServer) -> None:
+    feeds.put("/a.xml", rss([], title="Alpha"))
+    feeds.put("/b.xml", atom([], title="Beta & Co"), "application/atom+xml")
+    run("follow", feeds.url("/a.xml"))
+    run("follow", feeds.url("/b.xml"), "--name", "Beta", "--limit", "5", "--exclude", "ads, promo")
+    feeds.put("/c.xml", rss([], title="Gamma"))
+    assert run("follow", feeds.url("/c.xml"), "--name", "Gone soon").exit_code == 0
     assert run("unfollow", "Gone soon").exit_code == 0
     exported = run("sources", "export")
     assert exported.exit_code == 0
@@ -56,8 +47,8 @@ def test_opml_export_then_import_gives_the_same_sources(workdir: Path, server: F
         listing("fresh")
         == listing("show")
         == [
-            ("Alpha", server.url("/a.xml")),
-            ("Beta", server.url("/b.xml")),
+            ("Alpha", feeds.url("/a.xml")),
+            ("Beta", feeds.url("/b.xml")),
         ]
     )
     again = run("sources", "export", out="fresh").stdout
@@ -125,10 +116,10 @@ def _check_show(show: Path, titles: int) -> None:
     assert not feed.bozo and len(feed.entries) == titles
 
 
-def test_two_updates_at_once(workdir: Path, server: FeedServer) -> None:
+def test_two_updates_at_once(workdir: Path, feeds: FeedServer) -> None:
     (workdir / "newsaudio.toml").write_text('voice = "fake"\n', encoding="utf-8")
-    server.put("/rss.xml", rss(_items(3)))
-    assert run("follow", server.url("/rss.xml")).exit_code == 0
+    feeds.put("/rss.xml", rss(_items(3)))
+    assert run("follow", feeds.url("/rss.xml")).exit_code == 0
     first = _newsaudio(workdir, "update")
     time.sleep(0.3)
     second = _newsaudio(workdir, "update")
@@ -143,10 +134,10 @@ def test_two_updates_at_once(workdir: Path, server: FeedServer) -> None:
     _check_show(workdir / "show", 3)
 
 
-def test_kill_9_in_the_middle_then_update_again(workdir: Path, server: FeedServer) -> None:
+def test_kill_9_in_the_middle_then_update_again(workdir: Path, feeds: FeedServer) -> None:
     (workdir / "newsaudio.toml").write_text('voice = "fake"\n', encoding="utf-8")
-    server.put("/rss.xml", rss(_items(3)))
-    assert run("follow", server.url("/rss.xml")).exit_code == 0
+    feeds.put("/rss.xml", rss(_items(3)))
+    assert run("follow", feeds.url("/rss.xml")).exit_code == 0
     show = workdir / "show"
     proc = _newsaudio(workdir, "update")
     deadline = time.monotonic() + 120

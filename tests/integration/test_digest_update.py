@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -15,19 +14,12 @@ import pytest
 from newsaudio.digest import DigestSettings, read_digest_config
 from newsaudio.errors import ConfigError
 from tests.support import invoke_cli
-from tests.support.feed_server import FeedServer, feed_server
+from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import long_text, rss
 
 run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 DATES = [f"Mon, 0{d} Dec 2026 0{d}:00:00 GMT" for d in range(1, 10)]
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
-    with feed_server() as srv:
-        yield srv
 
 
 def items(n: int, prefix: str, start: int = 0) -> list[dict[str, str]]:
@@ -55,11 +47,11 @@ def update(*extra: str) -> tuple[int, dict[str, Any], str]:
 
 
 def test_update_digest_makes_one_episode_with_a_chapter_per_new_item(
-    workdir: Path, server: FeedServer
+    workdir: Path, feeds: FeedServer
 ) -> None:
     settings(workdir)
-    server.put("/rss.xml", rss(items(3, "Story")))
-    assert run("follow", server.url("/rss.xml")).exit_code == 0
+    feeds.put("/rss.xml", rss(items(3, "Story")))
+    assert run("follow", feeds.url("/rss.xml")).exit_code == 0
 
     code, out, err = update("--digest")
     assert code == 0, err
@@ -81,7 +73,7 @@ def test_update_digest_makes_one_episode_with_a_chapter_per_new_item(
     assert err.splitlines() == ["newsaudio: note: no new items; no digest made"]
     assert len(json.loads(run("list", "--json").stdout)) == 1
 
-    server.put("/rss.xml", rss(items(5, "Story")))  # two new items: the next digest
+    feeds.put("/rss.xml", rss(items(5, "Story")))  # two new items: the next digest
     code, out, err = update("--digest")
     assert code == 0, err
     (second,) = out["episodes"]
@@ -89,17 +81,17 @@ def test_update_digest_makes_one_episode_with_a_chapter_per_new_item(
 
 
 def test_digest_settings_per_source_title_pattern_and_max_articles(
-    workdir: Path, server: FeedServer
+    workdir: Path, feeds: FeedServer
 ) -> None:
     settings(
         workdir,
         '[digest]\ntitle = "Morning news, {date:%A %-d %B}"\nmax_articles = 2\n'
         '[digest.sources]\n"Harbour Daily" = true\n',
     )
-    server.put("/a.xml", rss(items(3, "Harbour"), title="Harbour Daily"))
-    server.put("/b.xml", rss(items(1, "Island"), title="Island Wire"))
+    feeds.put("/a.xml", rss(items(3, "Harbour"), title="Harbour Daily"))
+    feeds.put("/b.xml", rss(items(1, "Island"), title="Island Wire"))
     for path in ("/a.xml", "/b.xml"):
-        assert run("follow", server.url(path)).exit_code == 0
+        assert run("follow", feeds.url(path)).exit_code == 0
 
     code, out, err = update()
     assert code == 0, err

@@ -5,14 +5,11 @@ on 127.0.0.1 (tests/support/feed_server.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from tests.support import run_cli
-from tests.support.feed_server import FeedServer, feed_server
+from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import rss
 
 run = partial(run_cli, out="show")
@@ -29,16 +26,9 @@ ITEMS = [
 ]
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
-    with feed_server() as srv:
-        yield srv
-
-
-def test_sources_right_after_follow_shows_the_check(workdir: Path, server: FeedServer) -> None:
-    server.put("/feed.xml", rss(ITEMS))
-    code, out, err = run("follow", server.url("/feed.xml"))
+def test_sources_right_after_follow_shows_the_check(workdir: Path, feeds: FeedServer) -> None:
+    feeds.put("/feed.xml", rss(ITEMS))
+    code, out, err = run("follow", feeds.url("/feed.xml"))
     assert code == 0, err
     assert err == ""  # a sound feed: no warning
     code, out, err = run("sources")
@@ -53,30 +43,30 @@ def test_sources_right_after_follow_shows_the_check(workdir: Path, server: FeedS
     assert code == 0, err
 
 
-def test_follow_a_recoverable_malformed_feed_warns_once(workdir: Path, server: FeedServer) -> None:
+def test_follow_a_recoverable_malformed_feed_warns_once(workdir: Path, feeds: FeedServer) -> None:
     broken = rss(ITEMS).replace("<title>Story 1</title>", "<title>Story 1 & more</title>")
-    server.put("/broken.xml", broken)
-    code, out, err = run("follow", server.url("/broken.xml"))
+    feeds.put("/broken.xml", broken)
+    code, out, err = run("follow", feeds.url("/broken.xml"))
     assert code == 0, err
     assert out.startswith("Following Harbour Daily: 3 items")
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith(f"newsaudio: warning: {server.url('/broken.xml')}: ")
+    assert lines[0].startswith(f"newsaudio: warning: {feeds.url('/broken.xml')}: ")
     assert "not well-formed XML at line " in lines[0] and "followed anyway" in lines[0]
     assert "Exception" not in lines[0]
 
 
-def test_dry_run_skips_what_the_real_update_would_skip(workdir: Path, server: FeedServer) -> None:
+def test_dry_run_skips_what_the_real_update_would_skip(workdir: Path, feeds: FeedServer) -> None:
     """A second feed carrying the same articles: `update --dry-run` says they would be
     skipped (as the real update then skips them), instead of planning them."""
-    server.put("/feed.xml", rss(ITEMS))
-    server.put("/copy.xml", rss(ITEMS, title="Harbour Daily copy"))
-    assert run("follow", server.url("/feed.xml"), "--full-text", "never", "--voice", "fake")[0] == 0
+    feeds.put("/feed.xml", rss(ITEMS))
+    feeds.put("/copy.xml", rss(ITEMS, title="Harbour Daily copy"))
+    assert run("follow", feeds.url("/feed.xml"), "--full-text", "never", "--voice", "fake")[0] == 0
     code, out, err = run("update", "--json")
     assert code == 0, err
     made = len(json.loads(out)["episodes"])
     assert made >= 1
-    code, _, err = run("follow", server.url("/copy.xml"), "--name", "Copy", "--full-text", "never")
+    code, _, err = run("follow", feeds.url("/copy.xml"), "--name", "Copy", "--full-text", "never")
     assert code == 0, err
     code, out, err = run("update", "--dry-run", "--json")
     assert code == 0, err

@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from newsaudio.sources.model import FeedItem, FeedResponse
 from newsaudio.sources.opml import import_opml
 from newsaudio.sources.update import Skip, choose_text
 from tests.support import invoke_cli
-from tests.support.feed_server import FeedServer, feed_server
+from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import long_text, rss
 
 run = partial(invoke_cli, out="show", catch_exceptions=False)
@@ -184,13 +183,6 @@ def test_audio_only_and_empty_items_are_skipped() -> None:
     )
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
-    with feed_server() as srv:
-        yield srv
-
-
 def one_error_line(stderr: str, *words: str) -> None:
     lines = stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("newsaudio: error: "), stderr
@@ -198,17 +190,17 @@ def one_error_line(stderr: str, *words: str) -> None:
         assert word in lines[0], lines[0]
 
 
-def test_follow_errors_are_one_line(workdir: Path, server: FeedServer) -> None:
-    server.status["/a"] = (302, {"Location": "/b"})
-    server.status["/b"] = (302, {"Location": "/a"})
-    result = run("follow", server.url("/a"))
+def test_follow_errors_are_one_line(workdir: Path, feeds: FeedServer) -> None:
+    feeds.status["/a"] = (302, {"Location": "/b"})
+    feeds.status["/b"] = (302, {"Location": "/a"})
+    result = run("follow", feeds.url("/a"))
     assert result.exit_code == 3
-    one_error_line(result.stderr, server.url("/a"), "redirect loop")
-    server.status["/f"] = (302, {"Location": "file:///etc/passwd"})
-    result = run("follow", server.url("/f"))
+    one_error_line(result.stderr, feeds.url("/a"), "redirect loop")
+    feeds.status["/f"] = (302, {"Location": "file:///etc/passwd"})
+    result = run("follow", feeds.url("/f"))
     one_error_line(result.stderr, "only http and https")
-    server.put("/junk.xml", b"<<<this is not xml>>>", "application/xml")
-    result = run("follow", server.url("/junk.xml"))
+    feeds.put("/junk.xml", b"<<<this is not xml>>>", "application/xml")
+    result = run("follow", feeds.url("/junk.xml"))
     assert result.exit_code == 3
     one_error_line(result.stderr, "junk.xml")
     result = run("follow", str(workdir / "missing.xml"))
@@ -232,42 +224,42 @@ def test_host_that_never_answers(workdir: Path, monkeypatch: pytest.MonkeyPatch)
         sock.close()
 
 
-def test_moved_gone_and_retry_after(workdir: Path, server: FeedServer) -> None:
+def test_moved_gone_and_retry_after(workdir: Path, feeds: FeedServer) -> None:
     (workdir / "newsaudio.toml").write_text('voice = "fake"\njingles = false\n', encoding="utf-8")
     empty = rss([])
     for path in ("/old.xml", "/new.xml", "/gone.xml", "/busy.xml"):
-        server.put(path, empty)
+        feeds.put(path, empty)
     for path in ("/old.xml", "/gone.xml", "/busy.xml"):
-        assert run("follow", server.url(path), "--name", path.strip("/.xml")).exit_code == 0
-    server.status["/old.xml"] = (301, {"Location": "/new.xml"})
-    server.status["/gone.xml"] = (410, {})
-    server.status["/busy.xml"] = (503, {"Retry-After": "3600"})
+        assert run("follow", feeds.url(path), "--name", path.strip("/.xml")).exit_code == 0
+    feeds.status["/old.xml"] = (301, {"Location": "/new.xml"})
+    feeds.status["/gone.xml"] = (410, {})
+    feeds.status["/busy.xml"] = (503, {"Retry-After": "3600"})
     result = run("update", "--json")
     assert result.exit_code == 10
     status = {s["name"]: s["status"] for s in json.loads(result.stdout)["sources"]}
     assert status == {"old": "ok", "gone": "gone", "busy": "failed"}
     assert len(result.stderr.splitlines()) == 2
     sources = {s["name"]: s for s in json.loads(run("sources", "--json").stdout)}
-    assert sources["old"]["url"] == server.url("/new.xml")
+    assert sources["old"]["url"] == feeds.url("/new.xml")
     assert "410" in sources["gone"]["error"] and sources["busy"]["last_status"] == 503
     assert "next retry" in run("sources").stdout
-    before = len(server.log)
+    before = len(feeds.log)
     again = run("update", "--json")
     assert again.exit_code == 0, again.stderr
     status = {s["name"]: s["status"] for s in json.loads(again.stdout)["sources"]}
     assert status == {"old": "not_modified", "busy": "waiting"}  # gone: no longer checked
-    assert [r.path for r in server.log[before:]] == ["/new.xml"]
+    assert [r.path for r in feeds.log[before:]] == ["/new.xml"]
 
 
-def test_source_whose_every_item_fails(workdir: Path, server: FeedServer) -> None:
+def test_source_whose_every_item_fails(workdir: Path, feeds: FeedServer) -> None:
     (workdir / "newsaudio.toml").write_text('voice = "fake"\njingles = false\n', encoding="utf-8")
     items = [
-        {"title": f"Teaser {i}", "guid": f"t{i}", "link": server.url(f"/p/{i}"),
+        {"title": f"Teaser {i}", "guid": f"t{i}", "link": feeds.url(f"/p/{i}"),
          "date": f"Mon, 0{i + 1} Dec 2026 08:00:00 GMT", "body": "Short."}
         for i in range(2)
     ]  # fmt: skip
-    server.put("/rss.xml", rss(items))
-    run("follow", server.url("/rss.xml"))
+    feeds.put("/rss.xml", rss(items))
+    run("follow", feeds.url("/rss.xml"))
     result = run("update")
     assert result.exit_code == 10 and result.stdout == ""
     lines = result.stderr.splitlines()
@@ -277,14 +269,14 @@ def test_source_whose_every_item_fails(workdir: Path, server: FeedServer) -> Non
     assert not list((workdir / "show").glob("episodes/*"))
 
 
-def test_nothing_outside_the_show(workdir: Path, server: FeedServer) -> None:
+def test_nothing_outside_the_show(workdir: Path, feeds: FeedServer) -> None:
     (workdir / "newsaudio.toml").write_text('voice = "fake"\njingles = false\n', encoding="utf-8")
     items = [
         {"title": "../../../outside", "guid": "../../x", "link": "http://127.0.0.1/../../etc",
          "date": "Mon, 01 Dec 2026 08:00:00 GMT", "body": long_text(160, "Escape")},
     ]  # fmt: skip
-    server.put("/rss.xml", rss(items))
-    run("follow", server.url("/rss.xml"), "--name", "../../evil")
+    feeds.put("/rss.xml", rss(items))
+    run("follow", feeds.url("/rss.xml"), "--name", "../../evil")
     result = run("update", "--json")
     assert result.exit_code == 0, result.stderr
     episode = json.loads(result.stdout)["episodes"][0]

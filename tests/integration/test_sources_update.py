@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support import invoke_cli
-from tests.support.feed_server import FeedServer, feed_server
+from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import (
     announcing_page,
     article_page,
@@ -24,13 +23,6 @@ from tests.support.sources_fixtures import (
 run = partial(invoke_cli, out="show", catch_exceptions=False)
 
 DATES = [f"Mon, 0{d} Dec 2026 0{d}:00:00 GMT" for d in range(1, 10)]
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    monkeypatch.setenv("NEWSAUDIO_HOST_INTERVAL", "0")
-    with feed_server() as srv:
-        yield srv
 
 
 def update_json(*extra: str) -> tuple[int, dict[str, Any], str]:
@@ -58,9 +50,9 @@ def voice(workdir: Path) -> Path:
     return workdir
 
 
-def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedServer) -> None:
-    server.put("/rss.xml", rss(rss_items(2)))
-    server.put(
+def test_follow_every_kind_then_update_conditionally(voice: Path, feeds: FeedServer) -> None:
+    feeds.put("/rss.xml", rss(rss_items(2)))
+    feeds.put(
         "/atom.xml",
         atom(
             [
@@ -77,8 +69,8 @@ def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedSe
         "application/atom+xml",
     )
     for i in range(2):
-        server.put(f"/articles/{i}.html", article_page(f"Teaser {i}"), "text/html")
-    server.put(
+        feeds.put(f"/articles/{i}.html", article_page(f"Teaser {i}"), "text/html")
+    feeds.put(
         "/feed.json",
         json_feed(
             [
@@ -93,8 +85,8 @@ def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedSe
         ),
         "application/feed+json",
     )
-    server.put("/home.html", announcing_page("/announced.xml"), "text/html")
-    server.put("/announced.xml", rss(rss_items(1, "Announced"), title="Announced News"))
+    feeds.put("/home.html", announcing_page("/announced.xml"), "text/html")
+    feeds.put("/announced.xml", rss(rss_items(1, "Announced"), title="Announced News"))
 
     for path, name in (
         ("/rss.xml", "Harbour Daily"),
@@ -102,10 +94,10 @@ def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedSe
         ("/feed.json", "Valley Wire"),
         ("/home.html", "Announced News"),
     ):
-        result = run("follow", server.url(path))
+        result = run("follow", feeds.url(path))
         assert result.exit_code == 0, result.stderr
         assert result.stdout.startswith(f"Following {name}: ")
-    again = run("follow", server.url("/rss.xml"))
+    again = run("follow", feeds.url("/rss.xml"))
     assert "already followed" in again.stdout
 
     code, out, err = update_json()
@@ -140,11 +132,11 @@ def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedSe
     quiet = run("update")
     assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
     for path in ("/rss.xml", "/atom.xml", "/feed.json", "/announced.xml"):
-        last = server.requests(path)[-1]
+        last = feeds.requests(path)[-1]
         assert last.status == 304 and last.if_none_match, path
 
     # one new item -> exactly one new episode
-    server.put("/rss.xml", rss(rss_items(3)))
+    feeds.put("/rss.xml", rss(rss_items(3)))
     code, out, _ = update_json()
     assert code == 0
     assert [e["title"] for e in out["episodes"]] == ["Story 2"]
@@ -161,21 +153,21 @@ def test_follow_every_kind_then_update_conditionally(voice: Path, server: FeedSe
     assert sources[0]["published"] == 3 and sources[0]["last_status"] == 200
 
 
-def test_removed_episode_never_comes_back(voice: Path, server: FeedServer) -> None:
-    server.put("/rss.xml", rss(rss_items(2)))
-    run("follow", server.url("/rss.xml"))
+def test_removed_episode_never_comes_back(voice: Path, feeds: FeedServer) -> None:
+    feeds.put("/rss.xml", rss(rss_items(2)))
+    run("follow", feeds.url("/rss.xml"))
     code, out, _ = update_json()
     assert code == 0 and len(out["episodes"]) == 2
     gone = next(e for e in out["episodes"] if e["title"] == "Story 0")
     assert run("remove", gone["guid"]).exit_code == 0
     # the feed changes (new ETag) but still carries the removed item, and a second feed
     # carries the same article (same canonical link, other guid)
-    server.put("/rss.xml", rss(rss_items(2)) + "\n")
+    feeds.put("/rss.xml", rss(rss_items(2)) + "\n")
     twin = rss_items(1)
     twin[0]["guid"] = "urn:other-feed:0"
     twin[0]["link"] = "HTTP://Example.INVALID/Story/0?utm_source=x#top"
-    server.put("/twin.xml", rss(twin, title="Twin"))
-    run("follow", server.url("/twin.xml"))
+    feeds.put("/twin.xml", rss(twin, title="Twin"))
+    run("follow", feeds.url("/twin.xml"))
     code, out, err = update_json()
     assert code == 0, err
     assert out["episodes"] == []
@@ -183,21 +175,21 @@ def test_removed_episode_never_comes_back(voice: Path, server: FeedServer) -> No
     assert titles == ["Story 1"]
 
 
-def test_failing_page_is_retried_then_given_up(voice: Path, server: FeedServer) -> None:
+def test_failing_page_is_retried_then_given_up(voice: Path, feeds: FeedServer) -> None:
     entries = [
         {
             "title": f"Teaser {i}",
             "id": f"urn:t:{i}",
-            "link": server.url(f"/a/{i}"),
+            "link": feeds.url(f"/a/{i}"),
             "date": f"2026-12-0{i + 1}T08:00:00Z",
             "summary": "Short.",
         }
         for i in range(2)
     ]
-    server.put("/atom.xml", atom(entries), "application/atom+xml")
-    server.put("/a/0", article_page("Teaser 0"), "text/html")
-    server.status["/a/1"] = (500, {})
-    run("follow", server.url("/atom.xml"))
+    feeds.put("/atom.xml", atom(entries), "application/atom+xml")
+    feeds.put("/a/0", article_page("Teaser 0"), "text/html")
+    feeds.status["/a/1"] = (500, {})
+    run("follow", feeds.url("/atom.xml"))
     code, out, err = update_json()
     assert code == 10
     assert [e["title"] for e in out["episodes"]] == ["Teaser 0"]
@@ -208,33 +200,33 @@ def test_failing_page_is_retried_then_given_up(voice: Path, server: FeedServer) 
         assert result.exit_code == 10
         assert f"attempt {attempt} of 3" in result.stderr
     assert "given up" in result.stderr
-    assert len(server.requests("/a/1")) == 3
+    assert len(feeds.requests("/a/1")) == 3
     fourth = run("update")
     assert fourth.exit_code == 0 and fourth.stderr == ""
-    assert len(server.requests("/a/1")) == 3  # given up: never fetched again
+    assert len(feeds.requests("/a/1")) == 3  # given up: never fetched again
     status = json.loads(run("sources", "--json").stdout)[0]
     assert status["failed"] == 1 and "HTTP 500" in status["error"]
 
 
-def test_first_run_takes_only_the_newest_three(workdir: Path, server: FeedServer) -> None:
+def test_first_run_takes_only_the_newest_three(workdir: Path, feeds: FeedServer) -> None:
     # the show's default voice is Piper's; the source names its own (the fake voice)
     (workdir / "newsaudio.toml").write_text("jingles = false\n", encoding="utf-8")
-    server.put("/rss.xml", rss(rss_items(6)))
-    assert run("follow", server.url("/rss.xml"), "--voice", "fake").exit_code == 0
+    feeds.put("/rss.xml", rss(rss_items(6)))
+    assert run("follow", feeds.url("/rss.xml"), "--voice", "fake").exit_code == 0
     code, out, _ = update_json()
     assert code == 0
     assert sorted(e["title"] for e in out["episodes"]) == ["Story 3", "Story 4", "Story 5"]
     assert {e["voice"] for e in out["episodes"]} == {"fake"}
-    server.put("/rss.xml", rss(rss_items(7)))
+    feeds.put("/rss.xml", rss(rss_items(7)))
     code, out, _ = update_json()
     assert [e["title"] for e in out["episodes"]] == ["Story 6"]
 
 
-def test_follow_refuses_what_is_not_a_feed(voice: Path, server: FeedServer) -> None:
-    server.put("/page.html", article_page("No feed here"), "text/html")
-    result = run("follow", server.url("/page.html"))
+def test_follow_refuses_what_is_not_a_feed(voice: Path, feeds: FeedServer) -> None:
+    feeds.put("/page.html", article_page("No feed here"), "text/html")
+    result = run("follow", feeds.url("/page.html"))
     assert result.exit_code == 3
     assert result.stderr.startswith("newsaudio: error: ") and "announces no feed" in result.stderr
     assert result.stderr.count("\n") == 1
-    missing = run("follow", server.url("/nothing.xml"))
+    missing = run("follow", feeds.url("/nothing.xml"))
     assert missing.exit_code == 3 and "HTTP 404" in missing.stderr

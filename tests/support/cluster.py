@@ -11,14 +11,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import feedparser
+import pytest
 
 from newsaudio.config import Show
 from newsaudio.publish.catalog import Catalog
 from tests.support.voice import write_fake_voice
+
+# Skips a module without importing distributed at collection (it costs ~0.3 s to import).
+needs_distributed = pytest.mark.skipif(
+    find_spec("distributed") is None, reason="could not import 'distributed'"
+)
 
 
 def voices(folder: Path) -> None:
