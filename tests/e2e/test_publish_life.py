@@ -40,18 +40,7 @@ ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
 GPO = shutil.which("gpo")
 
-
-@pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(autouse=True)
-def _one_cache_per_module(
-    shared_cache: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Renders of the same story are made once per module (the rendition cache)."""
-    monkeypatch.setenv("NEWSAUDIO_CACHE_DIR", str(shared_cache))
+pytestmark = pytest.mark.usefixtures("cache_per_module")
 
 
 def add_one(workdir: Path, show: Show, title: str, now: datetime | None = None) -> Result:

@@ -36,7 +36,7 @@ from tests.support.remote_servers import (
     sshd,
 )
 
-pytestmark = pytest.mark.network
+pytestmark = [pytest.mark.network, pytest.mark.usefixtures("cache_per_module")]
 
 BASE = "https://pod.example.org/"
 
@@ -100,19 +100,6 @@ def publish_json(show: Show, url: str) -> dict[str, Any]:
     report: dict[str, Any] = json.loads(out)
     assert list(report) == ["target", "uploaded", "deleted", "unchanged", "bytes"]
     return report
-
-
-@pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(autouse=True)
-def _one_cache_per_module(
-    shared_cache: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Renders of the same story are made once per module (the rendition cache)."""
-    monkeypatch.setenv("NEWSAUDIO_CACHE_DIR", str(shared_cache))
 
 
 def add_one(workdir: Path, show: Show, title: str) -> Result:

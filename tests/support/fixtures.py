@@ -62,3 +62,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     with local_cluster(tmp_path_factory.mktemp("workers")) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A segment cache folder shared by the tests of one module."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def cache_per_module(module_cache: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renders of the same story are made once per module (the rendition cache): use with
+    ``pytestmark = pytest.mark.usefixtures("cache_per_module")``."""
+    monkeypatch.setenv("NEWSAUDIO_CACHE_DIR", str(module_cache))
