@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from newsaudio.cli import cli
-from newsaudio.digest import DigestSettings, read_digest_config
+from newsaudio.config import read_digest_config
 from newsaudio.errors import ConfigError
+from newsaudio.pipeline.compose import DigestSettings
 from tests.conftest import cli_runner
 from tests.feed_server import FeedServer, feed_server
 from tests.sources_fixtures import long_text, rss

@@ -17,9 +17,9 @@ import pytest
 from newsaudio.cli import cli
 from newsaudio.errors import InputError, SourceError
 from newsaudio.sources import parse
+from newsaudio.sources.items import Skip, choose_text
 from newsaudio.sources.model import FeedItem, FeedResponse
 from newsaudio.sources.opml import import_opml
-from newsaudio.sources.update import Skip, choose_text
 from tests.conftest import cli_runner
 from tests.feed_server import FeedServer, feed_server
 from tests.sources_fixtures import long_text, rss

@@ -22,12 +22,12 @@ from newsaudio.commands._common import (
     speed_option,
     voice_option,
 )
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 from newsaudio.errors import NewsaudioError
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
-    from newsaudio.pipeline import RenderJob, Result
+    from newsaudio.pipeline.context import RenderJob, Result
+    from newsaudio.show import Show
 
 
 @click.command()
@@ -173,7 +173,8 @@ def add(
 
     from newsaudio.audio.master import MasterSettings
     from newsaudio.executors import create_executor
-    from newsaudio.pipeline import AddOptions, RenderJob, Runtime, check_run, publish_rendition
+    from newsaudio.pipeline.context import AddOptions, RenderJob, Runtime, check_run
+    from newsaudio.pipeline.render import publish_rendition
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.tts.base import builtin_voices_dir
 

@@ -21,7 +21,7 @@ from newsaudio.commands._common import (
     speed_option,
     voice_option,
 )
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 
 
 @click.command()
@@ -78,8 +78,8 @@ def digest(
     error's); --strict makes it fatal. Two sources that are the same article are read once.
     """
     from newsaudio.audio.master import MasterSettings
-    from newsaudio.pipeline import AddOptions, Runtime
-    from newsaudio.pipeline import digest as make_digest
+    from newsaudio.pipeline.context import AddOptions, Runtime
+    from newsaudio.pipeline.digest import digest as make_digest
     from newsaudio.text import wording
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.tts.base import builtin_voices_dir
@@ -101,7 +101,7 @@ def digest(
     with contextlib.ExitStack() as stack:
         render = None
         if cluster:  # a task per story, then one that assembles the digest; published here
-            from newsaudio.executors.dask import DaskExecutor
+            from newsaudio.executors.dask.client import DaskExecutor
 
             render = stack.enter_context(contextlib.closing(DaskExecutor(cluster))).render_digest
         update, finish = progress_bar("Speaking the digest")

@@ -26,16 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
     from newsaudio.models import Article
-    from newsaudio.pipeline import (
-        AddOptions,
-        DigestRendition,
-        Outcome,
-        RenderJob,
-        RunAssets,
-        Runtime,
-    )
+    from newsaudio.pipeline.context import AddOptions, Outcome, RenderJob, RunAssets, Runtime
+    from newsaudio.pipeline.digest import DigestRendition
+    from newsaudio.show import Show
     from newsaudio.tts.speak import ProgressCallback
 
 
@@ -90,7 +84,7 @@ ExecutorFactory = Callable[[str | None], Executor]
 
 EXECUTORS: dict[str, str] = {
     "local": "newsaudio.executors.local:create",
-    "dask": "newsaudio.executors.dask:create",
+    "dask": "newsaudio.executors.dask.client:create",
 }
 """Registered executors: name -> ``"module:factory"``; the factory takes the address
 (``--cluster`` value, or None)."""
@@ -115,7 +109,7 @@ class LazyExecutor:
 
     def __init__(self, cluster: str | None) -> None:
         if cluster:
-            from newsaudio.executors.dask import parse_address
+            from newsaudio.executors.address import parse_address
 
             parse_address(cluster)  # a malformed address fails before any work
         self._cluster = cluster

@@ -26,18 +26,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
     from newsaudio.errors import NewsaudioError
     from newsaudio.models import Article
-    from newsaudio.pipeline import (
+    from newsaudio.pipeline.context import (
         AddOptions,
-        DigestRendition,
         Outcome,
         RenderJob,
         Rendition,
         RunAssets,
         Runtime,
     )
+    from newsaudio.pipeline.digest import DigestRendition
+    from newsaudio.show import Show
     from newsaudio.tts.speak import ProgressCallback
 
     _Done = tuple[Rendition | NewsaudioError, contextlib.ExitStack]
@@ -108,7 +108,7 @@ class LocalExecutor:
     ) -> Iterator[Outcome]:
         """Yield ``(job, Rendition | NewsaudioError)`` for each job, in job order. ``jobs``
         is consumed in the calling thread, one job ahead of the renders in flight."""
-        from newsaudio.pipeline import render_many
+        from newsaudio.pipeline.jobs import render_many
 
         if self.in_flight == 1:
             return render_many(jobs, show, options, runtime, assets, progress)
@@ -123,7 +123,7 @@ class LocalExecutor:
         assets: RunAssets,
         progress: ProgressCallback | None,
     ) -> Iterator[Outcome]:
-        from newsaudio.pipeline import render_job
+        from newsaudio.pipeline.jobs import render_job
         from newsaudio.tts.turns import RENDER_PRIORITY, end_turn
 
         bars = _Progress(progress)
@@ -188,7 +188,7 @@ class LocalExecutor:
         max_minutes: float | None = None,
     ) -> DigestRendition:
         """:func:`newsaudio.pipeline.render_digest`, here."""
-        from newsaudio.pipeline import render_digest
+        from newsaudio.pipeline.digest import render_digest
 
         return render_digest(
             articles,
