@@ -27,19 +27,22 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsaudio.errors import ConfigError, UsageError, plain_reason
+from newsaudio.errors import ConfigError, PublishError, UsageError, plain_reason
 from newsaudio.executors.address import parse_address
-from newsaudio.pipeline.compose import DigestConfig, DigestSettings, fill_title
+from newsaudio.fsutil import atomic_write_text
 from newsaudio.show import APPLE_CATEGORIES as APPLE_CATEGORIES
 from newsaudio.show import DEFAULT_BASE_URL as DEFAULT_BASE_URL
 from newsaudio.show import Show as Show
 from newsaudio.show import normalize_base_url as normalize_base_url
 from newsaudio.show import parse_explicit as parse_explicit
+
+if TYPE_CHECKING:
+    from newsaudio.pipeline.compose import DigestConfig, DigestSettings
 
 _LOG = logging.getLogger(__name__)
 
@@ -203,6 +206,8 @@ class SettingsFile:
     def digests(self) -> DigestConfig:
         """The ``[digest]`` table (see :func:`read_digest_config`). Raises ConfigError naming
         the file and key."""
+        from newsaudio.pipeline.compose import DigestConfig, DigestSettings  # numpy: on use
+
         path = self.path
         table = self.document.get("digest")
         if table is None:
@@ -269,6 +274,9 @@ _KEYS = {"enabled", "title", "max_articles", "max_minutes"}
 
 
 def _digest_settings(table: Mapping[str, Any], base: DigestSettings, where: str) -> DigestSettings:
+    """``base`` with the values of one ``[digest]`` table (or a source's) applied. Raises
+    ConfigError naming ``where`` and the key."""
+    from newsaudio.pipeline.compose import fill_title
 
     unknown = set(table) - _KEYS - {"sources"}
     if unknown:
@@ -315,7 +323,11 @@ def read_digest_config(path: Path | None) -> DigestConfig:
     A source's table overrides the show's settings (and is enabled unless it says
     otherwise). Raises ConfigError naming the file and key.
     """
-    return DigestConfig() if path is None else read_settings(path).digests()
+    if path is None:
+        from newsaudio.pipeline.compose import DigestConfig
+
+        return DigestConfig()
+    return read_settings(path).digests()
 
 
 def env_settings(env: Mapping[str, str]) -> dict[str, Any]:
@@ -375,8 +387,6 @@ def load_show(
         option = "--" + flag.group(1).replace("_", "-")
         raise UsageError(f"{option}: {str(exc)[flag.end() :]}") from exc
     if show.private:
-        from dataclasses import replace
-
         show = replace(show, token=show_token(show.state_dir))
     return show
 
@@ -403,9 +413,6 @@ def show_token(state_dir: Path, rotate: bool = False) -> str:
     the state cannot be written."""
     import secrets
 
-    from newsaudio.errors import PublishError
-    from newsaudio.fsutil import atomic_write_text
-
     path = state_dir / TOKEN_FILE
     if not rotate:
         try:
@@ -429,7 +436,6 @@ def remember_base_url(show: Show, config: Path | None = None, cwd: Path | None =
     top-level ``base_url``, rewritten in place, comments kept), else in the show's state
     (``.newsaudio/settings.json``). Returns the file written. Raises ConfigError or
     PublishError if it cannot be written."""
-    from newsaudio.fsutil import atomic_write_text
 
     path = find_config(config, cwd)
     if path is None:
@@ -514,7 +520,7 @@ def validate(show: Show, origin: Mapping[str, str] | None = None) -> None:
     if show.keep_days is not None and show.keep_days < 0:
         raise ConfigError(f"{where('keep_days')}: must be 0 or more, not {show.keep_days}")
     if show.publish_to is not None:
-        from newsaudio.publish.targets import check_url
+        from newsaudio.publish.targets import check_url  # the targets load on use
 
         check_url(show.publish_to, where("publish_to"))
     normalize_base_url(show.base_url, where("base_url"))
