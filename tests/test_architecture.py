@@ -133,3 +133,18 @@ def test_ground_floor_imports_nothing_of_the_house() -> None:
     ground = {f"{PACKAGE}.errors", f"{PACKAGE}.models", f"{PACKAGE}.show"}
     for name in ground & graph.keys():
         assert graph[name] <= ground, f"{name} imports {sorted(graph[name] - ground)}"
+
+
+def test_run_options_are_built_in_one_place() -> None:
+    """Every command builds its run's options with ``AddOptions.from_show``: no module but
+    the one defining it calls ``AddOptions(...)`` by hand (they used to differ)."""
+    by_hand = sorted(
+        name
+        for name, path in module_files().items()
+        if name != f"{PACKAGE}.pipeline.context"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "AddOptions"
+    )
+    assert by_hand == []

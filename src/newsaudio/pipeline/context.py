@@ -29,14 +29,16 @@ from newsaudio.fsutil import atomic_write_bytes, check_show_folder
 from newsaudio.models import Article, Episode, Script, Segment, Timeline
 from newsaudio.publish import ensure_cover
 from newsaudio.show import Show
-from newsaudio.text.lexicon import Lexicon
+from newsaudio.text.lexicon import Lexicon, load_lexicon
 from newsaudio.tts.base import (
     Engine,
+    builtin_voices_dir,
     create_engine,
     get_voice,
     shutdown_engines,
 )
 from newsaudio.tts.cache import SegmentCache
+from newsaudio.tts.speak import ProgressCallback
 
 SUMMARY_CHARS = 600
 
@@ -58,6 +60,45 @@ class AddOptions:
     lexicon: Lexicon | None = None
     speed: float = 1.0  # speaking speed: speech and pauses (not jingles); 1.25 = 25 % faster
     force: bool = False  # read login walls and paywalls anyway
+
+    @classmethod
+    def from_show(
+        cls,
+        show: Show,
+        *,
+        cache_dir: Path | None = None,
+        no_jingle: bool = False,
+        intro: Path | None = None,
+        outro: Path | None = None,
+        music_bed: Path | None = None,
+        channels: int | None = None,
+        force: bool = False,
+        lexicon: Lexicon | None = None,
+    ) -> AddOptions:
+        """The options of a run for ``show`` (its voice, jingles, loudness, bitrate, speed)
+        and the command's flags; ``channels`` None keeps :class:`MasterSettings`' default
+        (mono). ``lexicon`` defaults to the built-in lexicon plus ``voices/lexicon.toml`` of
+        the current folder (:func:`~newsaudio.text.lexicon.load_lexicon`; ConfigError if
+        malformed). Every command that renders builds its options here."""
+        if lexicon is None:
+            lexicon = load_lexicon(
+                builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml")
+            )
+        master = MasterSettings(bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs)
+        if channels is not None:
+            master = replace(master, channels=channels)
+        return cls(
+            voice=show.voice,
+            cache_dir=cache_dir,
+            jingles=show.jingles and not no_jingle,
+            intro=intro,
+            outro=outro,
+            music_bed=music_bed,
+            master=master,
+            lexicon=lexicon,
+            speed=show.speed,
+            force=force,
+        )
 
 
 @dataclass(frozen=True)
@@ -292,3 +333,19 @@ class RenderJob:
 
 Outcome = tuple[RenderJob, "Rendition | NewsaudioError"]
 """A render's result: the Rendition, or the one-line error that failed it alone."""
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every render of one run shares: the show, the run's options, the loaded engines
+    and caches (``runtime``, one per process), the checked assets (:func:`check_run`) and
+    where progress goes (``progress(done, total)`` in utterances of the render in progress;
+    None for none). A digest's render (:func:`~newsaudio.pipeline.digest.render_digest`, and
+    each executor's ``render_digest``) and the in-process job loops
+    (:func:`~newsaudio.pipeline.render.render_many`) take it whole instead of its parts."""
+
+    show: Show
+    options: AddOptions
+    runtime: Runtime
+    assets: RunAssets
+    progress: ProgressCallback | None = None

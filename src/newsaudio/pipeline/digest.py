@@ -26,6 +26,7 @@ from newsaudio.pipeline.compose import Composed, compose, dedupe, digest_key, fi
 from newsaudio.pipeline.context import (
     AddOptions,
     EpisodeMeta,
+    RenderContext,
     Rendition,
     Result,
     RunAssets,
@@ -90,12 +91,8 @@ def _chapter_images(articles: Iterable[Article]) -> dict[str, bytes]:
 
 def render_digest(
     articles: Sequence[Article],
-    show: Show,
-    options: AddOptions,
-    runtime: Runtime,
-    assets: RunAssets,
+    context: RenderContext,
     work: Path,
-    progress: ProgressCallback | None = None,
     *,
     title: str | None = None,
     max_minutes: float | None = None,
@@ -110,6 +107,8 @@ def render_digest(
     not lost), in order and only as far as needed. Raises ValueError for no articles, and
     what :func:`render_script` raises.
     """
+    show, options, runtime, assets = context.show, context.options, context.runtime, context.assets
+    progress = context.progress
     from zoneinfo import ZoneInfo
 
     if not articles:
@@ -292,16 +291,9 @@ def digest(
         raise InputError("digest", f"no usable source ({reasons})")
     articles, duplicates = dedupe(loaded)
     with work_folder(show) as work:
+        context = RenderContext(show, options, runtime, assets, progress)
         made = (render or render_digest)(
-            articles,
-            show,
-            options,
-            runtime,
-            assets,
-            work,
-            progress,
-            title=title,
-            max_minutes=max_minutes,
+            articles, context, work, title=title, max_minutes=max_minutes
         )
         if strict and made.failed:
             raise made.failed[0][1]

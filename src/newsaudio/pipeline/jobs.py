@@ -1,72 +1,97 @@
-"""Many renders: :class:`~newsaudio.pipeline.context.RenderJob` in, outcomes out, in
-process (the executors hand their jobs here or to Dask workers).
+"""Many renders through an executor, published here by the show's single writer.
+
+:func:`render_and_publish` is what ``newsaudio add`` runs: the executor for ``cluster`` first
+(a cluster that cannot be reached fails before anything is written), then the run's checks
+(:func:`~newsaudio.pipeline.context.check_run`), then each job rendered where the executor
+renders it and published (:func:`~newsaudio.pipeline.render.publish_rendition`) as its
+outcome arrives; a job that fails fails alone when the caller takes failures
+(``on_failed``), else its error is raised and nothing after it is rendered or published.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from newsaudio.errors import NewsaudioError
+from newsaudio.executors import create_executor
 from newsaudio.pipeline.context import (
     AddOptions,
-    Outcome,
     RenderJob,
-    Rendition,
-    RunAssets,
+    Result,
     Runtime,
-    work_folder,
+    check_run,
 )
-from newsaudio.pipeline.render import load_article, render
+from newsaudio.pipeline.render import publish_rendition
 from newsaudio.show import Show
-from newsaudio.tts.speak import ProgressCallback
-
-_LOG = logging.getLogger(__name__)
 
 
-def render_job(
-    job: RenderJob,
+class JobsProgress(Protocol):
+    """What a run shows while it renders: ``update(done, total)`` utterances of the render in
+    progress (in process), ``next(worker)`` when a render ended (``worker``: the Dask worker
+    that made it, or None), ``close()`` at the end (also on errors)."""
+
+    def update(self, done: int, total: int) -> None: ...
+
+    def next(self, worker: str | None = None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class JobsReport:
+    """What :func:`render_and_publish` did: the jobs published (with their Result) and the
+    jobs that failed (with their one-line error), each in the order their outcome arrived."""
+
+    published: list[tuple[RenderJob, Result]] = field(default_factory=list)
+    failed: list[tuple[RenderJob, NewsaudioError]] = field(default_factory=list)
+
+
+def render_and_publish(
+    jobs: Sequence[RenderJob],
     show: Show,
     options: AddOptions,
     runtime: Runtime,
-    assets: RunAssets,
-    stack: contextlib.ExitStack,
-    progress: ProgressCallback | None = None,
-) -> Rendition | NewsaudioError:
-    """Load (when ``job.source`` is a path or URL) and :func:`render` one job in a work folder
-    entered on ``stack``: the folder lives until the caller closes the stack (after
-    publishing). A bad article returns its NewsaudioError instead of raising it."""
-    if isinstance(job.source, str):
-        _LOG.info("stage load: %s", job.source)
-    try:
-        article = (
-            load_article(job.source, force=options.force)
-            if isinstance(job.source, str)
-            else job.source
-        )
-        work = stack.enter_context(work_folder(show))
-        return render(article, show, options, runtime, assets, work, progress)
-    except NewsaudioError as exc:
-        return exc
-
-
-def render_many(
-    jobs: Iterable[RenderJob],
-    show: Show,
-    options: AddOptions,
-    runtime: Runtime,
-    assets: RunAssets,
-    progress: ProgressCallback | None = None,
-) -> Iterator[Outcome]:
-    """Render ``jobs`` in order in this process, one after another, yielding each outcome as
-    it completes.
-
-    Each Rendition's work folder lives until the consumer asks for the next outcome, so
-    publish it (:func:`publish_rendition`) before iterating on. A job that fails yields its
-    NewsaudioError and the others go on. :mod:`newsaudio.executors.local` overlaps several
-    renders; other executors (a Dask cluster) yield the same outcomes.
-    """
-    for job in jobs:
-        with contextlib.ExitStack() as stack:
-            yield job, render_job(job, show, options, runtime, assets, stack, progress)
+    cluster: str | None = None,
+    *,
+    progress: Callable[[str], JobsProgress] | None = None,
+    on_published: Callable[[RenderJob, Result], None] | None = None,
+    on_failed: Callable[[RenderJob, NewsaudioError], None] | None = None,
+) -> JobsReport:
+    """Render ``jobs`` through the executor for ``cluster`` (None: in this process) and
+    publish each as it completes. ``progress(executor_name)`` makes the progress display once
+    the executor is known. ``on_published(job, result)`` runs after each publish;
+    ``on_failed(job, error)`` for each job that failed to load, render or publish, which then
+    fails alone; without ``on_failed`` the first error is raised. Raises ClusterError (the
+    executor), what :func:`check_run` raises, and the first job's error without
+    ``on_failed``."""
+    report = JobsReport()
+    with closing(create_executor(cluster)) as executor:  # the cluster first: nothing to undo
+        assets = check_run(show, options)
+        shown = progress(executor.name) if progress is not None else None
+        progress_of_render = shown.update if shown is not None else None
+        try:
+            for job, outcome in executor.map(
+                jobs, show, options, runtime, assets, progress_of_render
+            ):
+                if shown is not None:
+                    shown.next(getattr(outcome, "worker", None))
+                try:
+                    if isinstance(outcome, NewsaudioError):
+                        raise outcome
+                    result = publish_rendition(show, outcome, runtime)
+                except NewsaudioError as exc:
+                    if on_failed is None:
+                        raise
+                    report.failed.append((job, exc))
+                    on_failed(job, exc)
+                    continue
+                report.published.append((job, result))
+                if on_published is not None:
+                    on_published(job, result)
+        finally:
+            if shown is not None:
+                shown.close()
+    return report

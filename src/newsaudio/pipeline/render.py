@@ -16,9 +16,10 @@ cluster runs build on: render anywhere, publish here, in order.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from newsaudio import captions
@@ -31,7 +32,7 @@ from newsaudio.audio.assemble import (
 )
 from newsaudio.audio.master import StreamingMaster
 from newsaudio.audio.rendition import RenditionCache, rendition_key
-from newsaudio.errors import InputError, PublishError
+from newsaudio.errors import InputError, NewsaudioError, PublishError
 from newsaudio.interrupts import deferred
 from newsaudio.loaders import load
 from newsaudio.models import Article, Episode, Script
@@ -39,6 +40,9 @@ from newsaudio.pipeline.context import (
     SUMMARY_CHARS,
     AddOptions,
     EpisodeMeta,
+    Outcome,
+    RenderContext,
+    RenderJob,
     Rendition,
     Result,
     RunAssets,
@@ -317,3 +321,38 @@ def add(
     with work_folder(show) as work:
         rendition = render(article, show, options, runtime, assets, work, progress)
         return publish_rendition(show, rendition, runtime)
+
+
+def render_job(
+    job: RenderJob, context: RenderContext, stack: contextlib.ExitStack
+) -> Rendition | NewsaudioError:
+    """Load (when ``job.source`` is a path or URL) and :func:`render` one job in a work folder
+    entered on ``stack``: the folder lives until the caller closes the stack (after
+    publishing). A bad article returns its NewsaudioError instead of raising it."""
+    if isinstance(job.source, str):
+        _LOG.info("stage load: %s", job.source)
+    try:
+        article = (
+            load_article(job.source, force=context.options.force)
+            if isinstance(job.source, str)
+            else job.source
+        )
+        work = stack.enter_context(work_folder(context.show))
+        c = context
+        return render(article, c.show, c.options, c.runtime, c.assets, work, c.progress)
+    except NewsaudioError as exc:
+        return exc
+
+
+def render_many(jobs: Iterable[RenderJob], context: RenderContext) -> Iterator[Outcome]:
+    """Render ``jobs`` in order in this process, one after another, yielding each outcome as
+    it completes.
+
+    Each Rendition's work folder lives until the consumer asks for the next outcome, so
+    publish it (:func:`publish_rendition`) before iterating on. A job that fails yields its
+    NewsaudioError and the others go on. :mod:`newsaudio.executors.local` overlaps several
+    renders; other executors (a Dask cluster) yield the same outcomes.
+    """
+    for job in jobs:
+        with contextlib.ExitStack() as stack:
+            yield job, render_job(job, context, stack)

@@ -179,8 +179,9 @@ def page_article(item: FeedItem, source_key: str) -> Article:
 
 
 def cleaned(article: Article) -> Article:
-    """``article`` cleaned like every loaded article (:func:`newsaudio.pipeline.load_article`).
-    Raises InputError if nothing speakable is left."""
+    """``article`` cleaned like every loaded article
+    (:func:`newsaudio.pipeline.render.load_article`). Raises InputError if nothing speakable
+    is left."""
     from newsaudio.text.clean import clean_article
 
     article = clean_article(article)

@@ -35,11 +35,12 @@ this process needs no voice loaded for the opening line.
 
 Sources are loaded here (files and URLs the workers may not see), so a bad source fails
 before it reaches the cluster. Workers resolve the voice by name (``voices/`` in the worker's
-current folder, or those shipped with newsaudio), keep one :class:`~newsaudio.pipeline.Runtime`
-per process and cache folder (each voice loaded once per worker process), and use their own
-segment cache, or the folder given by ``--cache-dir`` when it is shared. Piper runs in the
-worker's own process with one thread (``NEWSAUDIO_PIPER_WORKERS=1``, ``..._THREADS=1`` unless
-set): a Dask worker thread is one core's worth of work.
+current folder, or those shipped with newsaudio), keep one
+:class:`~newsaudio.pipeline.context.Runtime` per process and cache folder (each voice
+loaded once per worker process), and use their own segment cache, or the folder given by
+``--cache-dir`` when it is shared. Piper runs in the worker's own process with one thread
+(``NEWSAUDIO_PIPER_WORKERS=1``, ``..._THREADS=1`` unless set): a Dask worker thread is one
+core's worth of work.
 
 Faults: a worker that dies mid-task (SIGKILL, out of memory) loses its task to the scheduler,
 which runs it again on another worker, up to ``distributed.scheduler.allowed-failures`` times

@@ -23,6 +23,9 @@ from newsaudio.executors.dask.tasks import (
     story_outcome,
     story_task,
 )
+from newsaudio.pipeline.context import RenderContext, work_folder
+from newsaudio.pipeline.digest import DigestRendition
+from newsaudio.pipeline.render import load_article
 
 if TYPE_CHECKING:
     from newsaudio.models import Article
@@ -108,9 +111,6 @@ class DaskExecutor:
         not called (utterance progress stays on the workers)."""
         from distributed import as_completed
 
-        from newsaudio.pipeline.context import work_folder
-        from newsaudio.pipeline.render import load_article
-
         run = uuid.uuid4().hex[:8]
         # The assets (cover thumbnail, user jingles: small) travel inside each task rather than
         # as scattered data: a scattered dependency dies with the worker holding it, and its
@@ -179,26 +179,22 @@ class DaskExecutor:
     def render_digest(
         self,
         articles: Sequence[Article],
-        show: Show,
-        options: AddOptions,
-        runtime: Runtime,
-        assets: RunAssets,
+        context: RenderContext,
         work: Path,
-        progress: ProgressCallback | None = None,
         *,
         title: str | None = None,
         max_minutes: float | None = None,
     ) -> DigestRendition:
-        """:func:`newsaudio.pipeline.render_digest` on the cluster: a :func:`story_task` per
+        """:func:`newsaudio.pipeline.digest.render_digest` on the cluster: a :func:`story_task` per
         story (in parallel; this process learns each outcome from a :func:`story_outcome`
         task), then a :func:`digest_task` over the stories that did not fail,
         its MP3 written into ``work`` here. ``progress`` gets (stories spoken, stories).
         A story that fails alone is left out (``failed`` of the result). Raises what
         render_digest raises when every story failed or the assembly fails, ClusterError
         when every worker that tried the assembly died."""
+        show, options, assets = context.show, context.options, context.assets
+        progress = context.progress
         from distributed import as_completed
-
-        from newsaudio.pipeline.digest import DigestRendition
 
         if not articles:
             raise ValueError("a digest needs at least one article")

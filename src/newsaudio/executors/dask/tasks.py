@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsaudio.errors import ExitStatus, NewsaudioError
+from newsaudio.models import Script
+from newsaudio.pipeline.compose import story_lines
+from newsaudio.pipeline.context import RenderContext, Runtime, _clear_stale_work, reading_language
+from newsaudio.pipeline.digest import render_digest
+from newsaudio.pipeline.render import render
+from newsaudio.text.prepare import Pauses
+from newsaudio.tts.base import voice_for_language
 from newsaudio.tts.cache import SegmentCache
+from newsaudio.tts.speak import SpeakStats, speak
 
 if TYPE_CHECKING:
     from newsaudio.models import Article, Segment
@@ -83,7 +91,6 @@ def _on_worker(options: AddOptions, make: Callable[[Runtime, Path], Any]) -> Any
     """Run ``make(runtime, work)`` on this worker with its per-process Runtime and a private
     temporary work folder (removed after). A NewsaudioError comes back as a
     :class:`RenderFailure`; other exceptions (bugs) propagate to the client."""
-    from newsaudio.pipeline.context import Runtime, _clear_stale_work
 
     os.environ.setdefault("NEWSAUDIO_PIPER_WORKERS", "1")
     os.environ.setdefault("NEWSAUDIO_PIPER_THREADS", "1")
@@ -125,7 +132,6 @@ def render_task(
 ) -> RenderedEpisode | RenderFailure:
     """Render ``article`` on this worker (the Dask task of one article). Never raises a
     NewsaudioError: it comes back as a :class:`RenderFailure`."""
-    from newsaudio.pipeline.render import render
 
     def make(runtime: Runtime, work: Path) -> RenderedEpisode:
         return RenderedEpisode(*_shipped(render(article, show, options, runtime, assets, work)))
@@ -157,12 +163,6 @@ def story_task(
     :func:`newsaudio.digest.compose` places them (:func:`newsaudio.digest.story_lines`),
     through this worker's segment cache. Never raises a NewsaudioError: it comes back as a
     :class:`RenderFailure`."""
-    from newsaudio.models import Script
-    from newsaudio.pipeline.compose import story_lines
-    from newsaudio.pipeline.context import reading_language
-    from newsaudio.text.prepare import Pauses
-    from newsaudio.tts.base import voice_for_language
-    from newsaudio.tts.speak import SpeakStats, speak
 
     def make(runtime: Runtime, work: Path) -> SpokenStory:
         lead = replace(article, language=language)  # the digest's voice is its first story's
@@ -241,11 +241,10 @@ def digest_task(
 ) -> RenderedDigest | RenderFailure:
     """Assemble, master and tag the digest of ``articles`` on this worker, from their
     ``stories`` spoken by :func:`story_task` (Dask passes their results here): the local
-    :func:`newsaudio.pipeline.render_digest`, whose speaking finds the stories' segments
+    :func:`newsaudio.pipeline.digest.render_digest`, whose speaking finds the stories' segments
     ready and speaks only what is missing (the opening line, an attribution whose wording
     changed because a story before it failed). ``synthesized`` counts every chunk spoken
     for the digest, on any worker. Never raises a NewsaudioError."""
-    from newsaudio.pipeline.digest import render_digest
 
     spoken = [story for story in stories if isinstance(story, SpokenStory)]  # all, normally
 
@@ -253,9 +252,8 @@ def digest_task(
         ready = {key: seg for story in spoken for key, seg in story.segments.items()}
         here = copy.copy(runtime)  # the same engines, with the stories' segments served first
         here.cache = SpokenSegments(runtime.cache, ready)
-        made = render_digest(
-            articles, show, options, here, assets, work, title=title, max_minutes=max_minutes
-        )
+        context = RenderContext(show, options, here, assets)
+        made = render_digest(articles, context, work, title=title, max_minutes=max_minutes)
         fresh = frozenset().union(*(story.fresh for story in spoken))
         identities = {story.identity for story in spoken}
         fresh_in_digest = sum(
