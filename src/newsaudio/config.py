@@ -20,219 +20,39 @@ The base URL, once given with ``--base-url`` to a command that writes the feed, 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import re
 import tomllib
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any
 
-from newsaudio.errors import ConfigError, UsageError, plain_reason
+from newsaudio.errors import ConfigError, PublishError, UsageError, plain_reason
+from newsaudio.executors.address import parse_address
+from newsaudio.fsutil import atomic_write_text
+from newsaudio.show import APPLE_CATEGORIES as APPLE_CATEGORIES
+from newsaudio.show import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+from newsaudio.show import Show as Show
+from newsaudio.show import normalize_base_url as normalize_base_url
+from newsaudio.show import parse_explicit as parse_explicit
+
+if TYPE_CHECKING:
+    from newsaudio.pipeline.compose import DigestConfig, DigestSettings
 
 _LOG = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "http://localhost:8000/"
 CONFIG_FILE = "newsaudio.toml"
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 """The range of the speaking speed (``speed`` setting, ``--speed``)."""
 ENV_PREFIX = "NEWSAUDIO_"
 
-APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
-    "Business": (
-        "Careers",
-        "Entrepreneurship",
-        "Investing",
-        "Management",
-        "Marketing",
-        "Non-Profit",
-    ),
-    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
-    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
-    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
-    "Government": (),
-    "History": (),
-    "Health & Fitness": (
-        "Alternative Health",
-        "Fitness",
-        "Medicine",
-        "Mental Health",
-        "Nutrition",
-        "Sexuality",
-    ),
-    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
-    "Leisure": (
-        "Animation & Manga",
-        "Automotive",
-        "Aviation",
-        "Crafts",
-        "Games",
-        "Hobbies",
-        "Home & Garden",
-        "Video Games",
-    ),
-    "Music": ("Music Commentary", "Music History", "Music Interviews"),
-    "News": (
-        "Business News",
-        "Daily News",
-        "Entertainment News",
-        "News Commentary",
-        "Politics",
-        "Sports News",
-        "Tech News",
-    ),
-    "Religion & Spirituality": (
-        "Buddhism",
-        "Christianity",
-        "Hinduism",
-        "Islam",
-        "Judaism",
-        "Religion",
-        "Spirituality",
-    ),
-    "Science": (
-        "Astronomy",
-        "Chemistry",
-        "Earth Sciences",
-        "Life Sciences",
-        "Mathematics",
-        "Natural Sciences",
-        "Nature",
-        "Physics",
-        "Social Sciences",
-    ),
-    "Society & Culture": (
-        "Documentary",
-        "Personal Journals",
-        "Philosophy",
-        "Places & Travel",
-        "Relationships",
-    ),
-    "Sports": (
-        "Baseball",
-        "Basketball",
-        "Cricket",
-        "Fantasy Sports",
-        "Football",
-        "Golf",
-        "Hockey",
-        "Rugby",
-        "Running",
-        "Soccer",
-        "Swimming",
-        "Tennis",
-        "Volleyball",
-        "Wilderness",
-        "Wrestling",
-    ),
-    "Technology": (),
-    "True Crime": (),
-    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
-}
-"""Apple Podcasts categories and their subcategories (Apple's list, as of 2024)."""
 
-_TRUE = {"true", "yes", "explicit", "1", "on"}
-_FALSE = {"false", "no", "clean", "0", "off", "", "none"}
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-@dataclass(frozen=True)
-class Show:
-    """A podcast show: one output folder, its catalog and feed, and how episodes are made.
-
-    ``base_url`` is the public URL where ``out_dir`` is served (always ends with ``/``, ASCII);
-    enclosure and image URLs are built from it. ``explicit`` is written as ``true``/``false``
-    (Apple's current spec). ``category``/``subcategory`` are Apple Podcasts categories
-    (:data:`APPLE_CATEGORIES`). ``timezone`` (IANA name) interprets naive publication dates.
-    ``cover_image`` is the user's artwork (JPEG/PNG, square, 1400-3000 px) or None to draw
-    one. ``voice``, ``jingles``, ``loudness_lufs`` (integrated, LUFS) and ``bitrate_kbps``
-    are the defaults of ``newsaudio add``. ``keep`` (> 0) keeps only the newest ``keep``
-    episodes and ``keep_days`` (> 0) only those first published in the last ``keep_days``
-    days; older ones are removed when the feed is rebuilt (None or 0 keeps all).
-    ``publish_to`` is the publish target URL (``s3://``, ``sftp://``, ``file://`` or a folder).
-    A ``private`` show is published under ``<base_url><token>/`` (``token``: 128-bit, hex),
-    with feed and page asking directories and search engines not to list it.
-    """
-
-    out_dir: Path
-    base_url: str = DEFAULT_BASE_URL
-    title: str = "newsaudio"
-    description: str = "News articles, read aloud. Made with newsaudio."
-    author: str = "newsaudio"
-    owner_name: str = "newsaudio"
-    owner_email: str = "newsaudio@example.invalid"
-    language: str = "en"
-    category: str = "News"
-    subcategory: str | None = "Daily News"
-    explicit: bool = False
-    copyright: str | None = None
-    timezone: str = "UTC"
-    show_type: str = "episodic"
-    cover_image: Path | None = None
-    voice: str | None = None
-    jingles: bool = True
-    loudness_lufs: float = -16.0
-    bitrate_kbps: int = 96
-    keep: int | None = None
-    speed: float = 1.0
-    voices_url: str | None = None
-    keep_days: int | None = None
-    private: bool = False
-    publish_to: str | None = None
-    token: str | None = None  # a private show's path token (state, not a setting)
-
-    def __post_init__(self) -> None:
-        try:
-            url = normalize_base_url(self.base_url)
-        except ConfigError:  # reported by validate(), naming where the value came from
-            url = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-        object.__setattr__(self, "base_url", url)
-
-    @property
-    def state_dir(self) -> Path:
-        """The show's private state (catalog, lock, work files): never published."""
-        return self.out_dir / ".newsaudio"
-
-    @property
-    def catalog_path(self) -> Path:
-        """The SQLite catalog of episodes."""
-        return self.state_dir / "catalog.sqlite"
-
-    @property
-    def episodes_dir(self) -> Path:
-        """Where episode MP3s, transcripts and chapters are published."""
-        return self.out_dir / "episodes"
-
-    @property
-    def public_url(self) -> str:
-        """The URL of the published show folder: ``base_url``, plus ``<token>/`` if private."""
-        return self.base_url + (f"{self.token}/" if self.token else "")
-
-    @property
-    def feed_url(self) -> str:
-        """Absolute URL of feed.xml."""
-        return self.public_url + "feed.xml"
-
-    @property
-    def cover_url(self) -> str:
-        """Absolute URL of the show's cover image."""
-        return self.public_url + "cover.jpg"
-
-    @property
-    def podcast_guid(self) -> str:
-        """Podcasting 2.0 ``podcast:guid``: UUIDv5 of the feed URL without scheme and trailing
-        slashes, in the namespace ead4c236-bf58-58c6-a2c6-a6b28d128cb6 (per the namespace spec)."""
-        url = self.feed_url.split("://", 1)[-1].rstrip("/")
-        return str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), url))
-
-    def episode_url(self, file_name: str) -> str:
-        """Absolute URL of a file in ``episodes/``, percent-encoded per RFC 3986 (ASCII)."""
-        return f"{self.public_url}episodes/{quote(file_name, safe='-._~')}"
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -277,22 +97,6 @@ TABLES: dict[tuple[str, str], str] = {
 
 _OPTIONAL_STR = {"subcategory", "copyright", "voice", "voices_url", "publish_to"}
 _PATHS = {"out_dir", "cover_image"}
-
-
-def parse_explicit(value: object, where: str = "explicit") -> bool:
-    """``itunes:explicit`` from a setting: False/'false'/'no'/'clean'/None/'' -> False,
-    True/'true'/'yes'/'explicit' -> True. Raises ConfigError for anything else."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-    raise ConfigError(f"{where}: expected true or false, got {value!r}")
 
 
 def _coerce(key: str, value: Any, where: str, base: Path) -> Any:
@@ -345,39 +149,116 @@ def find_config(config: Path | None = None, cwd: Path | None = None) -> Path | N
     return candidate if candidate.is_file() else None
 
 
-def read_config(path: Path) -> dict[str, Any]:
-    """The known settings in ``path`` (TOML), coerced to field types, paths made absolute
-    relative to the file. Unknown keys are logged as warnings. Raises ConfigError naming the
-    file for unreadable or malformed TOML and for values of the wrong type."""
+@dataclass(frozen=True)
+class SettingsFile:
+    """``newsaudio.toml`` parsed: ``path`` and its TOML ``document``, every table of it. Each
+    reader of a table (:meth:`show_values`, :meth:`cluster`, :meth:`digests`) works on this
+    one parse."""
+
+    path: Path
+    document: Mapping[str, Any]
+
+    def show_values(self) -> dict[str, Any]:
+        """The show's settings (top-level keys, ``[publish]``, ``[retention]``), coerced to
+        field types, paths made absolute relative to the file. Unknown keys are logged as
+        warnings. Raises ConfigError naming the file for values of the wrong type."""
+        path, data = self.path, self.document
+        out: dict[str, Any] = {}
+        tables = {table for table, _ in TABLES}
+        # TOML puts top-level keys before tables, so a [table] value wins over a flat key
+        for key, value in data.items():
+            if key == "cluster" and isinstance(value, dict):
+                continue  # [cluster] address: read by SettingsFile.cluster()
+            if key == "digest" and isinstance(value, dict):
+                continue  # [digest]: read by SettingsFile.digests()
+            if key in tables and isinstance(value, dict):
+                for sub, sub_value in value.items():
+                    setting = TABLES.get((key, sub))
+                    if setting is None:
+                        _LOG.warning("%s: unknown setting [%s] %r ignored", path, key, sub)
+                        continue
+                    where = f"{path}: [{key}] {sub}"
+                    out[setting] = _coerce(setting, sub_value, where, path.parent)
+                continue
+            if key not in SETTINGS:
+                _LOG.warning(
+                    "%s: unknown setting %r ignored (known: %s)", path, key, ", ".join(SETTINGS)
+                )
+                continue
+            out[key] = _coerce(key, value, f"{path}: {key}", path.parent)
+        return out
+
+    def cluster(self) -> str | None:
+        """``address`` of the ``[cluster]`` table (``tcp://host:8786`` or ``local:N``), or
+        None. Raises ConfigError for an address that is not a string, ClusterError (naming
+        the file) for a malformed address."""
+        path = self.path
+        table = self.document.get("cluster")
+        if table is None:
+            return None
+        address = table.get("address") if isinstance(table, dict) else table
+        if not isinstance(address, str):
+            raise ConfigError(f"{path}: [cluster] address: expected a string, got {address!r}")
+        if address.strip():
+            parse_address(address, f"{path}: [cluster] address")  # ClusterError naming the file
+        return address.strip() or None
+
+    def digests(self) -> DigestConfig:
+        """The ``[digest]`` table (see :func:`read_digest_config`). Raises ConfigError naming
+        the file and key."""
+        from newsaudio.pipeline.compose import DigestConfig, DigestSettings  # numpy: on use
+
+        path = self.path
+        table = self.document.get("digest")
+        if table is None:
+            return DigestConfig()
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: digest: expected a [digest] table")
+        show = _digest_settings(table, DigestSettings(), f"{path}: [digest]")
+        sources: dict[str, DigestSettings] = {}
+        per_source = table.get("sources", {})
+        if not isinstance(per_source, dict):
+            raise ConfigError(f"{path}: [digest] sources: expected a table")
+        for name, value in per_source.items():
+            where = f"{path}: [digest.sources] {name!r}"
+            if isinstance(value, bool):
+                sources[name] = dataclasses.replace(show, enabled=value)
+            elif isinstance(value, dict):
+                sources[name] = _digest_settings({"enabled": True, **value}, show, where)
+            else:
+                raise ConfigError(f"{where}: expected true, false or a table")
+        return DigestConfig(show, sources)
+
+
+_PARSED: dict[Path, tuple[tuple[int, int, int], SettingsFile]] = {}
+
+
+def read_settings(path: Path) -> SettingsFile:
+    """``path`` (TOML) parsed, once: a file unchanged since its last parse (same inode, size
+    and modification time) is not read again, so a command that asks for its show, its
+    cluster and its digests reads ``newsaudio.toml`` once. Raises ConfigError naming the file
+    for unreadable or malformed TOML."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        st = path.stat()
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        known = _PARSED.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML ({exc})") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read settings ({plain_reason(exc)})") from exc
-    out: dict[str, Any] = {}
-    tables = {table for table, _ in TABLES}
-    # TOML puts top-level keys before tables, so a [table] value wins over a flat key
-    for key, value in data.items():
-        if key == "cluster" and isinstance(value, dict):
-            continue  # [cluster] address: read by cluster_setting()
-        if key == "digest" and isinstance(value, dict):
-            continue  # [digest]: read by newsaudio.digest.read_digest_config()
-        if key in tables and isinstance(value, dict):
-            for sub, sub_value in value.items():
-                setting = TABLES.get((key, sub))
-                if setting is None:
-                    _LOG.warning("%s: unknown setting [%s] %r ignored", path, key, sub)
-                    continue
-                out[setting] = _coerce(setting, sub_value, f"{path}: [{key}] {sub}", path.parent)
-            continue
-        if key not in SETTINGS:
-            _LOG.warning(
-                "%s: unknown setting %r ignored (known: %s)", path, key, ", ".join(SETTINGS)
-            )
-            continue
-        out[key] = _coerce(key, value, f"{path}: {key}", path.parent)
-    return out
+    parsed = SettingsFile(path, document)
+    _PARSED[path] = (stamp, parsed)
+    return parsed
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The known show settings in ``path`` (:meth:`SettingsFile.show_values`). Raises
+    ConfigError naming the file for unreadable or malformed TOML and for values of the
+    wrong type."""
+    return read_settings(path).show_values()
 
 
 def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str | None:
@@ -386,25 +267,67 @@ def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str 
     malformed TOML or an address that is not a string, ClusterError (naming the file) for a
     malformed address."""
     path = find_config(config, cwd)
-    if path is None:
-        return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: malformed TOML ({exc})") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read settings ({plain_reason(exc)})") from exc
-    table = data.get("cluster")
-    if table is None:
-        return None
-    address = table.get("address") if isinstance(table, dict) else table
-    if not isinstance(address, str):
-        raise ConfigError(f"{path}: [cluster] address: expected a string, got {address!r}")
-    if address.strip():
-        from newsaudio.executors.dask import parse_address
+    return None if path is None else read_settings(path).cluster()
 
-        parse_address(address, f"{path}: [cluster] address")  # ClusterError naming the file
-    return address.strip() or None
+
+_KEYS = {"enabled", "title", "max_articles", "max_minutes"}
+
+
+def _digest_settings(table: Mapping[str, Any], base: DigestSettings, where: str) -> DigestSettings:
+    """``base`` with the values of one ``[digest]`` table (or a source's) applied. Raises
+    ConfigError naming ``where`` and the key."""
+    from newsaudio.pipeline.compose import fill_title
+
+    unknown = set(table) - _KEYS - {"sources"}
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})"
+        )
+    values: dict[str, Any] = {}
+    if "enabled" in table:
+        if not isinstance(table["enabled"], bool):
+            raise ConfigError(f"{where}: enabled: expected true or false")
+        values["enabled"] = table["enabled"]
+    if "title" in table:
+        title = table["title"]
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError(f"{where}: title: expected a non-empty string")
+        fill_title(title, "Show", datetime(2026, 12, 2, 7, 0), f"{where}: title")
+        values["title"] = title
+    if "max_articles" in table:
+        n = table["max_articles"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ConfigError(f"{where}: max_articles: expected a whole number of at least 1")
+        values["max_articles"] = n
+    if "max_minutes" in table:
+        m = table["max_minutes"]
+        if isinstance(m, bool) or not isinstance(m, int | float) or m < 0.5:
+            raise ConfigError(f"{where}: max_minutes: expected a number of at least 0.5")
+        values["max_minutes"] = float(m)
+    return dataclasses.replace(base, **values)
+
+
+def read_digest_config(path: Path | None) -> DigestConfig:
+    """The ``[digest]`` table of the settings file ``path`` (None: no file, defaults)::
+
+        [digest]
+        enabled = true
+        title = "Morning news, {date:%A %-d %B}"
+        max_articles = 10
+        max_minutes = 20
+
+        [digest.sources]
+        "Harbour Daily" = false                      # its items get episodes of their own
+        "Island Notes" = { title = "Island digest, {date:%-d %B}" }
+
+    A source's table overrides the show's settings (and is enabled unless it says
+    otherwise). Raises ConfigError naming the file and key.
+    """
+    if path is None:
+        from newsaudio.pipeline.compose import DigestConfig
+
+        return DigestConfig()
+    return read_settings(path).digests()
 
 
 def env_settings(env: Mapping[str, str]) -> dict[str, Any]:
@@ -464,8 +387,6 @@ def load_show(
         option = "--" + flag.group(1).replace("_", "-")
         raise UsageError(f"{option}: {str(exc)[flag.end() :]}") from exc
     if show.private:
-        from dataclasses import replace
-
         show = replace(show, token=show_token(show.state_dir))
     return show
 
@@ -492,9 +413,6 @@ def show_token(state_dir: Path, rotate: bool = False) -> str:
     the state cannot be written."""
     import secrets
 
-    from newsaudio.errors import PublishError
-    from newsaudio.fsutil import atomic_write_text
-
     path = state_dir / TOKEN_FILE
     if not rotate:
         try:
@@ -518,7 +436,6 @@ def remember_base_url(show: Show, config: Path | None = None, cwd: Path | None =
     top-level ``base_url``, rewritten in place, comments kept), else in the show's state
     (``.newsaudio/settings.json``). Returns the file written. Raises ConfigError or
     PublishError if it cannot be written."""
-    from newsaudio.fsutil import atomic_write_text
 
     path = find_config(config, cwd)
     if path is None:
@@ -554,24 +471,6 @@ def _set_toml_base_url(text: str, url: str) -> str:
     else:
         lines.insert(first_table, new)
     return "".join(lines)
-
-
-def normalize_base_url(url: str, where: str = "base_url") -> str:
-    """``url`` as an absolute, ASCII http(s) URL ending in ``/`` (IDN host to punycode, path
-    percent-encoded per RFC 3986). Raises ConfigError if it is not an http(s) URL."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{where}: {url!r} is not an absolute http:// or https:// URL")
-    host = parts.hostname
-    try:
-        host.encode("ascii")
-    except UnicodeEncodeError:
-        host = host.encode("idna").decode("ascii")
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    path = quote(parts.path or "/", safe="/-._~%!$&'()*+,;=:@")
-    if not path.endswith("/"):
-        path += "/"
-    return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
 def validate(show: Show, origin: Mapping[str, str] | None = None) -> None:
@@ -621,7 +520,7 @@ def validate(show: Show, origin: Mapping[str, str] | None = None) -> None:
     if show.keep_days is not None and show.keep_days < 0:
         raise ConfigError(f"{where('keep_days')}: must be 0 or more, not {show.keep_days}")
     if show.publish_to is not None:
-        from newsaudio.publish.targets import check_url
+        from newsaudio.publish.targets import check_url  # the targets load on use
 
         check_url(show.publish_to, where("publish_to"))
     normalize_base_url(show.base_url, where("base_url"))

@@ -15,12 +15,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO, Protocol
 
 from newsaudio.errors import PublishError
-
-if TYPE_CHECKING:
-    from newsaudio.config import Show
 
 
 def _temp_dir(path: Path) -> Path:
@@ -172,7 +169,20 @@ def locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def check_show_folder(show: Show) -> None:
+class ShowFolders(Protocol):
+    """The folders of a show (:class:`newsaudio.show.Show` has them): fsutil needs no more."""
+
+    @property
+    def out_dir(self) -> Path: ...
+
+    @property
+    def state_dir(self) -> Path: ...
+
+    @property
+    def episodes_dir(self) -> Path: ...
+
+
+def check_show_folder(show: ShowFolders) -> None:
     """Create the show's state folder and probe that the show folder, its state folder and
     ``episodes/`` are writable with enough free disk space (milliseconds: run it before
     anything expensive starts, Piper's workers included). Raises PublishError."""

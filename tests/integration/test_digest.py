@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from newsaudio.audio.ffmpeg import find_ffmpeg
-from newsaudio.digest import dedupe, digest_key, fit
 from newsaudio.models import Article, Block
+from newsaudio.pipeline.compose import dedupe, digest_key, fit
 from newsaudio.text import wording
 from tests.support import run_cli as run
 from tests.support import write_fake_voice
@@ -385,8 +385,9 @@ def test_the_same_article_twice_is_one_story(workdir: Path) -> None:
 
 
 def test_guid_is_stable_for_the_same_digest_and_new_the_next_day(workdir: Path) -> None:
-    from newsaudio.commands.init import load_show_from
-    from newsaudio.pipeline import AddOptions, Runtime, digest
+    from newsaudio.commands._show import load_show_from
+    from newsaudio.pipeline import AddOptions, Runtime
+    from newsaudio.pipeline.digest import digest
 
     paths = []
     for i in range(3):

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from newsaudio.digest import DigestSettings, read_digest_config
+from newsaudio.config import read_digest_config
 from newsaudio.errors import ConfigError
+from newsaudio.pipeline.compose import DigestSettings
 from tests.support import invoke_cli
 from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import long_text, rss

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsaudio.cli import cli
-from newsaudio.digest import fill_title
 from newsaudio.errors import ConfigError, ExitStatus, plain_reason
+from newsaudio.pipeline.compose import fill_title
 from tests.support import cli_runner
 from tests.support.remote_servers import FAKE_KEY_ID, FAKE_SECRET, aws_env, free_port, moto_s3
 

@@ -16,9 +16,9 @@ import pytest
 
 from newsaudio.errors import InputError, SourceError
 from newsaudio.sources import parse
+from newsaudio.sources.items import Skip, choose_text
 from newsaudio.sources.model import FeedItem, FeedResponse
 from newsaudio.sources.opml import import_opml
-from newsaudio.sources.update import Skip, choose_text
 from tests.support import invoke_cli
 from tests.support.feed_server import FeedServer
 from tests.support.sources_fixtures import long_text, rss

@@ -196,8 +196,8 @@ def test_state_schema_is_versioned(tmp_path: Path) -> None:
 
 
 def test_include_and_exclude_filters() -> None:
+    from newsaudio.sources.items import filter_reason
     from newsaudio.sources.state import SourceRecord
-    from newsaudio.sources.update import filter_reason
 
     base = SourceRecord(1, "http://h/feed", "Feed", NOW)
     item = FeedItem("Council Budget approved", summary_html="<p>The <b>harbour</b> plan</p>")

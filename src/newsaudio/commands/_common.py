@@ -13,9 +13,9 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
     from newsaudio.models import Episode
-    from newsaudio.pipeline import Result
+    from newsaudio.pipeline.context import Result
+    from newsaudio.show import Show
 
 
 def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -80,7 +80,7 @@ def cluster_address(cluster: str | None, config_file: Path | None) -> str | None
     if cluster is not None and cluster.strip():
         from click.core import ParameterSource
 
-        from newsaudio.executors.dask import parse_address
+        from newsaudio.executors.address import parse_address
 
         ctx = click.get_current_context(silent=True)
         source = ctx.get_parameter_source("cluster") if ctx is not None else None

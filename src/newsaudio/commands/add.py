@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,12 +21,12 @@ from newsaudio.commands._common import (
     speed_option,
     voice_option,
 )
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 from newsaudio.errors import NewsaudioError
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
-    from newsaudio.pipeline import RenderJob, Result
+    from newsaudio.pipeline.context import RenderJob, Result
+    from newsaudio.show import Show
 
 
 @click.command()
@@ -171,56 +170,49 @@ def add(
             prestart(show.voice or DEFAULT_VOICE)
     click.get_current_context().call_on_close(shutdown_engines)  # also on errors and Ctrl-C
 
-    from newsaudio.audio.master import MasterSettings
-    from newsaudio.executors import create_executor
-    from newsaudio.pipeline import AddOptions, RenderJob, Runtime, check_run, publish_rendition
-    from newsaudio.text.lexicon import load_lexicon
-    from newsaudio.tts.base import builtin_voices_dir
+    from newsaudio.pipeline.context import AddOptions, RenderJob, Runtime
+    from newsaudio.pipeline.jobs import render_and_publish
 
-    lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
-    options = AddOptions(
-        voice=show.voice,
+    options = AddOptions.from_show(
+        show,
         cache_dir=cache_dir,
-        jingles=show.jingles and not no_jingle,
+        no_jingle=no_jingle,
         intro=intro,
         outro=outro,
         music_bed=music_bed,
-        master=MasterSettings(
-            bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs, channels=int(channels)
-        ),
-        lexicon=lexicon,
-        speed=show.speed,
+        channels=int(channels),
         force=force,
     )
-    runtime = Runtime(cache_dir=cache_dir)
     jobs = [RenderJob(source, source) for source in sources]
-    first_error: NewsaudioError | None = None
-    failed = 0
-    with closing(create_executor(cluster)) as executor:  # the cluster first: nothing to undo
-        assets = check_run(show, options)
-        bar: _SourceBars | ArticleBar = (
-            ArticleBar(f"Rendering on {executor.name}", len(jobs)) if cluster else _SourceBars(jobs)
+    errors: list[NewsaudioError] = []
+
+    def bars(executor_name: str) -> _SourceBars | ArticleBar:
+        return (
+            ArticleBar(f"Rendering on {executor_name}", len(jobs)) if cluster else _SourceBars(jobs)
         )
-        try:
-            for job, outcome in executor.map(jobs, show, options, runtime, assets, bar.update):
-                bar.next(getattr(outcome, "worker", None))
-                try:
-                    if isinstance(outcome, NewsaudioError):
-                        raise outcome
-                    result = publish_rendition(show, outcome, runtime)
-                except NewsaudioError as exc:
-                    if len(sources) == 1:
-                        raise
-                    echo_error(exc)
-                    first_error = first_error or exc
-                    failed += 1
-                    continue
-                report_removed(show, result.removed)
-                _print_episode(result, show, as_json)
-                if job.key in marks:
-                    mark_source(marks[job.key])
-        finally:
-            bar.close()
+
+    def published(job: RenderJob, result: Result) -> None:
+        report_removed(show, result.removed)
+        _print_episode(result, show, as_json)
+        if job.key in marks:
+            mark_source(marks[job.key])
+
+    def failed_alone(job: RenderJob, exc: NewsaudioError) -> None:
+        echo_error(exc)
+        errors.append(exc)
+
+    render_and_publish(
+        jobs,
+        show,
+        options,
+        Runtime(cache_dir=cache_dir),
+        cluster,
+        progress=bars,
+        on_published=published,
+        on_failed=failed_alone if len(sources) > 1 else None,
+    )
+    failed = len(errors)
+    first_error = errors[0] if errors else None
     if failed < len(sources):
         publish_after_run(show)
     if first_error is not None:

@@ -21,7 +21,7 @@ from newsaudio.commands._common import (
     speed_option,
     voice_option,
 )
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 
 
 @click.command()
@@ -77,31 +77,20 @@ def digest(
     A source that cannot be read is reported on one line and left out (exit code: that
     error's); --strict makes it fatal. Two sources that are the same article are read once.
     """
-    from newsaudio.audio.master import MasterSettings
-    from newsaudio.pipeline import AddOptions, Runtime
-    from newsaudio.pipeline import digest as make_digest
+    from newsaudio.pipeline.context import AddOptions, Runtime
+    from newsaudio.pipeline.digest import digest as make_digest
     from newsaudio.text import wording
-    from newsaudio.text.lexicon import load_lexicon
-    from newsaudio.tts.base import builtin_voices_dir
 
     show = load_show_from(
         config_file, remember=True, out_dir=out_dir, base_url=base_url, voice=voice, speed=speed
     )
-    lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
-    options = AddOptions(
-        voice=show.voice,
-        cache_dir=cache_dir,
-        jingles=show.jingles and not no_jingle,
-        master=MasterSettings(bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs),
-        lexicon=lexicon,
-        speed=show.speed,
-    )
+    options = AddOptions.from_show(show, cache_dir=cache_dir, no_jingle=no_jingle)
     runtime = Runtime(cache_dir=cache_dir)
     cluster = cluster_address(cluster, config_file)
     with contextlib.ExitStack() as stack:
         render = None
         if cluster:  # a task per story, then one that assembles the digest; published here
-            from newsaudio.executors.dask import DaskExecutor
+            from newsaudio.executors.dask.client import DaskExecutor
 
             render = stack.enter_context(contextlib.closing(DaskExecutor(cluster))).render_digest
         update, finish = progress_bar("Speaking the digest")

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsaudio.commands._common import publish_after_run
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
+    from newsaudio.show import Show
 
 
 @click.group(invoke_without_command=True)

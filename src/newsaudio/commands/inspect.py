@@ -23,8 +23,8 @@ def _resolve(target: str, out_dir: Path | None) -> Path:
         if not path.is_file():
             raise InputError(target, "no such file (name an episode MP3, or give --out DIR)")
         return path
-    from newsaudio.config import Show
     from newsaudio.publish.catalog import Catalog
+    from newsaudio.show import Show
 
     show = Show(out_dir=out_dir)
     if not show.catalog_path.is_file():

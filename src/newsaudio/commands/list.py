@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 
 
 @click.command(name="list")

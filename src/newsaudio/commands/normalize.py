@@ -33,7 +33,7 @@ def normalize(source: str, max_chars: int, as_json: bool) -> None:
     SOURCE is anything `newsaudio add` takes: a .txt, .md or .html file, an http(s) URL or
     - for standard input. Nothing is synthesized and nothing is published.
     """
-    from newsaudio.pipeline import load_article
+    from newsaudio.pipeline.render import load_article
     from newsaudio.text.lexicon import load_lexicon
     from newsaudio.text.prepare import prepare
     from newsaudio.tts.base import builtin_voices_dir

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from newsaudio.commands._common import publish_after_run
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
+
+if TYPE_CHECKING:
+    from newsaudio.models import Episode
 
 
 @click.command()
@@ -23,12 +28,17 @@ def remove(
     show with a publish target is published after (deletions after the new feed).
     """
     from newsaudio.publish import remove_episode
+    from newsaudio.sources.state import record_removal
 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
+
+    def tombstone(episode: Episode, now: datetime) -> None:
+        record_removal(show.state_dir, episode.guid, episode.source_key, now)
+
     removed = 0
     try:
         for guid in guids:
-            episode = remove_episode(show, guid)
+            episode = remove_episode(show, guid, on_remove=tombstone)
             removed += 1
             click.echo(f"Removed {episode.guid}  {episode.title}")
     finally:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 
 
 def _when(value: datetime | None) -> str | None:

@@ -18,12 +18,12 @@ from newsaudio.commands._common import (
     report_removed,
     speed_option,
 )
-from newsaudio.commands.init import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_options
 from newsaudio.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
-    from newsaudio.sources.update import PublishedDigest, PublishedItem
+    from newsaudio.pipeline.update import PublishedDigest, PublishedItem
+    from newsaudio.show import Show
 
 
 def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
@@ -104,25 +104,13 @@ def update(
     second update started meanwhile exits 0 at once.
     With --digest (or [digest] enabled = true) the new items become one digest episode; no
     new items: no episode, a one-line note, exit 0."""
-    from newsaudio.audio.master import MasterSettings
-    from newsaudio.config import find_config
-    from newsaudio.digest import read_digest_config
+    from newsaudio.config import find_config, read_digest_config
     from newsaudio.executors import LazyExecutor
-    from newsaudio.pipeline import AddOptions, Runtime
-    from newsaudio.sources.update import UpdateOptions, run_update
-    from newsaudio.text.lexicon import load_lexicon
-    from newsaudio.tts.base import builtin_voices_dir
+    from newsaudio.pipeline.context import AddOptions, Runtime
+    from newsaudio.pipeline.update import UpdateOptions, run_update
 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url, speed=speed)
-    lexicon = load_lexicon(builtin_voices_dir() / "lexicon.toml", Path("voices/lexicon.toml"))
-    options = AddOptions(
-        voice=show.voice,
-        cache_dir=cache_dir,
-        jingles=show.jingles,
-        master=MasterSettings(bitrate_kbps=show.bitrate_kbps, target_lufs=show.loudness_lufs),
-        lexicon=lexicon,
-        speed=show.speed,
-    )
+    options = AddOptions.from_show(show, cache_dir=cache_dir)
 
     digests = read_digest_config(find_config(config_file))
     if digest is not None:

@@ -1,6 +1,6 @@
 """Where renders run: one small interface, picked from ``--cluster``.
 
-An :class:`Executor` takes :class:`~newsaudio.pipeline.RenderJob` s and yields their
+An :class:`Executor` takes :class:`~newsaudio.pipeline.context.RenderJob` s and yields their
 outcomes ``(job, Rendition | NewsaudioError)`` as they complete; the caller (the show's single
 publisher) publishes each Rendition before asking for the next outcome, because a Rendition's
 MP3 lives in a work folder that is removed then. Executors register by name in
@@ -13,7 +13,7 @@ never imports dask itself:
   one task per story, then one that assembles, masters and tags it.
 
 Digests go through :meth:`Executor.render_digest`, which has the arguments and result of
-:func:`newsaudio.pipeline.render_digest`.
+:func:`newsaudio.pipeline.digest.render_digest`.
 
 Adding an executor is one new module plus one line here.
 """
@@ -26,16 +26,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from newsaudio.config import Show
     from newsaudio.models import Article
-    from newsaudio.pipeline import (
+    from newsaudio.pipeline.context import (
         AddOptions,
-        DigestRendition,
         Outcome,
+        RenderContext,
         RenderJob,
         RunAssets,
         Runtime,
     )
+    from newsaudio.pipeline.digest import DigestRendition
+    from newsaudio.show import Show
     from newsaudio.tts.speak import ProgressCallback
 
 
@@ -67,17 +68,13 @@ class Executor(Protocol):
     def render_digest(
         self,
         articles: Sequence[Article],
-        show: Show,
-        options: AddOptions,
-        runtime: Runtime,
-        assets: RunAssets,
+        context: RenderContext,
         work: Path,
-        progress: ProgressCallback | None = None,
         *,
         title: str | None = None,
         max_minutes: float | None = None,
     ) -> DigestRendition:
-        """Render one digest of ``articles`` (see :func:`newsaudio.pipeline.render_digest`,
+        """Render one digest of ``articles`` (see :func:`newsaudio.pipeline.digest.render_digest`,
         whose arguments, result and errors it has); its MP3 ends up in ``work``."""
         ...
 
@@ -90,7 +87,7 @@ ExecutorFactory = Callable[[str | None], Executor]
 
 EXECUTORS: dict[str, str] = {
     "local": "newsaudio.executors.local:create",
-    "dask": "newsaudio.executors.dask:create",
+    "dask": "newsaudio.executors.dask.client:create",
 }
 """Registered executors: name -> ``"module:factory"``; the factory takes the address
 (``--cluster`` value, or None)."""
@@ -115,7 +112,7 @@ class LazyExecutor:
 
     def __init__(self, cluster: str | None) -> None:
         if cluster:
-            from newsaudio.executors.dask import parse_address
+            from newsaudio.executors.address import parse_address
 
             parse_address(cluster)  # a malformed address fails before any work
         self._cluster = cluster
@@ -137,12 +134,8 @@ class LazyExecutor:
     def render_digest(
         self,
         articles: Sequence[Article],
-        show: Show,
-        options: AddOptions,
-        runtime: Runtime,
-        assets: RunAssets,
+        context: RenderContext,
         work: Path,
-        progress: ProgressCallback | None = None,
         *,
         title: str | None = None,
         max_minutes: float | None = None,
@@ -150,15 +143,7 @@ class LazyExecutor:
         """See :meth:`Executor.render_digest`; creates the executor first. Raises
         ClusterError, and what the digest's render raises."""
         return self._ready().render_digest(
-            articles,
-            show,
-            options,
-            runtime,
-            assets,
-            work,
-            progress,
-            title=title,
-            max_minutes=max_minutes,
+            articles, context, work, title=title, max_minutes=max_minutes
         )
 
     def _ready(self) -> Executor:

@@ -22,22 +22,28 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsaudio.pipeline.context import RenderContext
+from newsaudio.pipeline.digest import render_digest
+from newsaudio.pipeline.render import render_job, render_many
+from newsaudio.tts.turns import RENDER_PRIORITY, end_turn
+
 if TYPE_CHECKING:
-    from newsaudio.config import Show
     from newsaudio.errors import NewsaudioError
     from newsaudio.models import Article
-    from newsaudio.pipeline import (
+    from newsaudio.pipeline.context import (
         AddOptions,
-        DigestRendition,
         Outcome,
         RenderJob,
         Rendition,
         RunAssets,
         Runtime,
     )
+    from newsaudio.pipeline.digest import DigestRendition
+    from newsaudio.show import Show
     from newsaudio.tts.speak import ProgressCallback
 
     _Done = tuple[Rendition | NewsaudioError, contextlib.ExitStack]
@@ -90,7 +96,8 @@ class _Progress:
 
 class LocalExecutor:
     """Renders in this process, ``in_flight`` at a time, yielding outcomes in job order.
-    ``in_flight=1`` renders one job after another (:func:`newsaudio.pipeline.render_many`)."""
+    ``in_flight=1`` renders one job after another
+    (:func:`newsaudio.pipeline.render.render_many`)."""
 
     name = "in process"
 
@@ -108,25 +115,18 @@ class LocalExecutor:
     ) -> Iterator[Outcome]:
         """Yield ``(job, Rendition | NewsaudioError)`` for each job, in job order. ``jobs``
         is consumed in the calling thread, one job ahead of the renders in flight."""
-        from newsaudio.pipeline import render_many
-
+        context = RenderContext(show, options, runtime, assets, progress)
         if self.in_flight == 1:
-            return render_many(jobs, show, options, runtime, assets, progress)
-        return self._overlapped(jobs, show, options, runtime, assets, progress)
+            return render_many(jobs, context)
+        return self._overlapped(jobs, context)
 
     def _overlapped(
         self,
         jobs: Iterable[RenderJob],
-        show: Show,
-        options: AddOptions,
-        runtime: Runtime,
-        assets: RunAssets,
-        progress: ProgressCallback | None,
+        context: RenderContext,
     ) -> Iterator[Outcome]:
-        from newsaudio.pipeline import render_job
-        from newsaudio.tts.turns import RENDER_PRIORITY, end_turn
 
-        bars = _Progress(progress)
+        bars = _Progress(context.progress)
         pool = ThreadPoolExecutor(self.in_flight, thread_name_prefix="newsaudio-render")
         pending: deque[tuple[RenderJob, Future[_Done]]] = deque()
         source = iter(jobs)
@@ -138,9 +138,7 @@ class LocalExecutor:
             RENDER_PRIORITY.set(index)  # earlier jobs get the engines first
             stack = contextlib.ExitStack()
             try:
-                outcome = render_job(
-                    job, show, options, runtime, assets, stack, bars.for_job(index)
-                )
+                outcome = render_job(job, replace(context, progress=bars.for_job(index)), stack)
             except BaseException:
                 stack.close()
                 raise
@@ -177,30 +175,15 @@ class LocalExecutor:
     def render_digest(
         self,
         articles: Sequence[Article],
-        show: Show,
-        options: AddOptions,
-        runtime: Runtime,
-        assets: RunAssets,
+        context: RenderContext,
         work: Path,
-        progress: ProgressCallback | None = None,
         *,
         title: str | None = None,
         max_minutes: float | None = None,
     ) -> DigestRendition:
-        """:func:`newsaudio.pipeline.render_digest`, here."""
-        from newsaudio.pipeline import render_digest
+        """:func:`newsaudio.pipeline.digest.render_digest`, here."""
 
-        return render_digest(
-            articles,
-            show,
-            options,
-            runtime,
-            assets,
-            work,
-            progress,
-            title=title,
-            max_minutes=max_minutes,
-        )
+        return render_digest(articles, context, work, title=title, max_minutes=max_minutes)
 
     def close(self) -> None:
         """Nothing to release (renders in flight stop with their generator)."""

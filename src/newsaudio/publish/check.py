@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from newsaudio.config import APPLE_CATEGORIES, Show
 from newsaudio.errors import InputError
 from newsaudio.net import describe_request_error
+from newsaudio.show import APPLE_CATEGORIES, Show
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

@@ -22,8 +22,8 @@ from email.utils import format_datetime
 from lxml import etree
 
 from newsaudio import __version__
-from newsaudio.config import Show
 from newsaudio.models import Episode
+from newsaudio.show import Show, parse_explicit
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -112,7 +112,6 @@ def explicit_value(explicit: object) -> str:
     False/'false'/'no'/'clean'/None -> ``false``; True/'true'/'yes'/'explicit' -> ``true``.
     Raises ConfigError for other values.
     """
-    from newsaudio.config import parse_explicit
 
     return "true" if parse_explicit(explicit) else "false"
 

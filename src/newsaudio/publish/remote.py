@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsaudio.config import Show
 from newsaudio.database import Database
 from newsaudio.errors import ConfigError, PublishError, UsageError
 from newsaudio.publish.targets import RemoteObject, Target, TargetError, check_url, open_target
+from newsaudio.show import Show
 
 _LOG = logging.getLogger(__name__)
 

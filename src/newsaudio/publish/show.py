@@ -16,13 +16,12 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from slugify import slugify
 
-from newsaudio.config import Show
 from newsaudio.cover import draw_cover, prepare_cover
 from newsaudio.errors import InputError
 from newsaudio.fsutil import atomic_write_bytes, atomic_write_text, commit_file, locked
@@ -30,6 +29,7 @@ from newsaudio.models import Episode
 from newsaudio.publish.catalog import Catalog
 from newsaudio.publish.feed import build_feed
 from newsaudio.publish.site import build_page
+from newsaudio.show import Show
 
 _LOG = logging.getLogger(__name__)
 
@@ -200,9 +200,17 @@ def list_episodes(show: Show) -> list[Episode]:
         return catalog.episodes()
 
 
-def remove_episode(show: Show, ref: str, now: datetime | None = None) -> Episode:
+def remove_episode(
+    show: Show,
+    ref: str,
+    now: datetime | None = None,
+    on_remove: Callable[[Episode, datetime], None] | None = None,
+) -> Episode:
     """Remove the episode whose guid (or slug) is ``ref``: its catalog row, then feed and
-    page are rebuilt, then its MP3 and sidecars are deleted. Raises InputError if unknown."""
+    page are rebuilt, then its MP3 and sidecars are deleted. ``on_remove(episode, now)`` runs
+    first, under the publish lock (the remove path records the source's tombstone there, so
+    that ``update`` never makes it again); if it raises, nothing was removed. Raises
+    InputError if unknown."""
     if not show.catalog_path.is_file():
         raise InputError(ref, f"no episode with this guid: {show.out_dir} has no catalog")
     with publish_lock(show), Catalog(show.catalog_path) as catalog:
@@ -211,20 +219,13 @@ def remove_episode(show: Show, ref: str, now: datetime | None = None) -> Episode
         )
         if episode is None:
             raise InputError(ref, f"no episode with this guid in {show.out_dir} (newsaudio list)")
-        _tombstone(show, episode, now)  # first: if it fails, nothing was removed yet
+        if on_remove is not None:  # first: if it fails, nothing was removed yet
+            on_remove(episode, now or datetime.now(UTC))
         with catalog.transaction():
             catalog.remove(episode.guid)
         rebuild(show, catalog, now)
         _delete_files(show, episode)
         return episode
-
-
-def _tombstone(show: Show, episode: Episode, now: datetime | None) -> None:
-    """Tell the sources state that the user removed ``episode``, so ``update`` never makes
-    it again (:func:`newsaudio.sources.state.record_removal`)."""
-    from newsaudio.sources.state import record_removal
-
-    record_removal(show.state_dir, episode.guid, episode.source_key, now or datetime.now(UTC))
 
 
 def publish_lock(show: Show) -> contextlib.AbstractContextManager[None]:

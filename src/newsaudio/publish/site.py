@@ -14,9 +14,9 @@ from html import escape
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from newsaudio.config import Show
 from newsaudio.models import Episode
 from newsaudio.publish.feed import byline, to_datetime, xml_text
+from newsaudio.show import Show
 
 
 def e(text: str) -> str:

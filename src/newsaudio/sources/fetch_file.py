@@ -1,7 +1,7 @@
 """Fetching a feed from a local file (a path or a ``file://`` URL the user named).
 
 Only the user's own ``follow`` argument is read this way: links found inside feeds are never
-fetched from files (see :mod:`newsaudio.sources.update`). The media type is guessed from
+fetched from files (see :mod:`newsaudio.pipeline.update`). The media type is guessed from
 the suffix; the size cap is the one of article files.
 """
 

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsaudio.config import Show
 from newsaudio.errors import InputError, SourceError
+from newsaudio.show import Show
 from newsaudio.sources import fetch, parse, scheme_of
 from newsaudio.sources.discover import discover, looks_like_html
 from newsaudio.sources.model import FeedResponse, ParsedFeed

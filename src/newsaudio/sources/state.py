@@ -68,7 +68,7 @@ class ItemRecord:
     (:func:`~newsaudio.sources.identity.item_key`), ``link`` its canonical link,
     ``attempts`` how many times making its episode failed, ``reason`` why it was skipped or
     the last error, ``episode_guid`` the guid of its episode (made or to be made), ``data``
-    the feed's item as JSON (:func:`~newsaudio.sources.update.item_to_json`), so a failed
+    the feed's item as JSON (:func:`~newsaudio.sources.items.item_to_json`), so a failed
     item can be retried while the feed answers 304 Not Modified."""
 
     source_id: int

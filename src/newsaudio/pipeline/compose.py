@@ -17,8 +17,8 @@ Everything after compose (speak, assemble, master, tag, publish) is the single-a
 
 All wording comes from :mod:`newsaudio.text.wording`. Also here: the digest's stable
 identity (:func:`digest_key`), duplicate detection (:func:`dedupe`), the choice of whole
-stories that fit a time budget (:func:`fit`) and the ``[digest]`` settings ``update`` reads
-(:func:`read_digest_config`).
+stories that fit a time budget (:func:`fit`) and the ``[digest]`` settings ``update`` applies
+(:class:`DigestConfig`, read by :func:`newsaudio.config.read_digest_config`).
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
 
+from newsaudio.errors import ConfigError
 from newsaudio.models import Article, Block, ChapterMark, Script, Utterance
 from newsaudio.text import wording
 from newsaudio.text.lexicon import Lexicon
@@ -259,7 +258,6 @@ class DigestConfig:
 def fill_title(pattern: str, show_title: str, moment: datetime, where: str) -> str:
     """``pattern`` with ``{date:%A %-d %B}`` (strftime of ``moment``) and ``{show}`` filled.
     Raises ConfigError naming ``where`` for unknown fields or a malformed pattern."""
-    from newsaudio.errors import ConfigError
 
     try:
         return pattern.format(date=moment, show=show_title).strip()
@@ -273,85 +271,3 @@ def fill_title(pattern: str, show_title: str, moment: datetime, where: str) -> s
             f"{where}: {pattern!r} cannot be filled ({' '.join(str(exc).split())}); "
             "use {date:%A %-d %B} and {show}"
         ) from None
-
-
-_KEYS = {"enabled", "title", "max_articles", "max_minutes"}
-
-
-def _settings(table: Mapping[str, Any], base: DigestSettings, where: str) -> DigestSettings:
-    from newsaudio.errors import ConfigError
-
-    unknown = set(table) - _KEYS - {"sources"}
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})"
-        )
-    values: dict[str, Any] = {}
-    if "enabled" in table:
-        if not isinstance(table["enabled"], bool):
-            raise ConfigError(f"{where}: enabled: expected true or false")
-        values["enabled"] = table["enabled"]
-    if "title" in table:
-        title = table["title"]
-        if not isinstance(title, str) or not title.strip():
-            raise ConfigError(f"{where}: title: expected a non-empty string")
-        fill_title(title, "Show", datetime(2026, 12, 2, 7, 0), f"{where}: title")
-        values["title"] = title
-    if "max_articles" in table:
-        n = table["max_articles"]
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ConfigError(f"{where}: max_articles: expected a whole number of at least 1")
-        values["max_articles"] = n
-    if "max_minutes" in table:
-        m = table["max_minutes"]
-        if isinstance(m, bool) or not isinstance(m, int | float) or m < 0.5:
-            raise ConfigError(f"{where}: max_minutes: expected a number of at least 0.5")
-        values["max_minutes"] = float(m)
-    return dataclasses.replace(base, **values)
-
-
-def read_digest_config(path: Path | None) -> DigestConfig:
-    """The ``[digest]`` table of the settings file ``path`` (None: no file, defaults)::
-
-        [digest]
-        enabled = true
-        title = "Morning news, {date:%A %-d %B}"
-        max_articles = 10
-        max_minutes = 20
-
-        [digest.sources]
-        "Harbour Daily" = false                      # its items get episodes of their own
-        "Island Notes" = { title = "Island digest, {date:%-d %B}" }
-
-    A source's table overrides the show's settings (and is enabled unless it says
-    otherwise). Raises ConfigError naming the file and key.
-    """
-    import tomllib
-
-    from newsaudio.errors import ConfigError, plain_reason
-
-    if path is None:
-        return DigestConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read settings ({plain_reason(exc)})") from exc
-    table = data.get("digest")
-    if table is None:
-        return DigestConfig()
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: digest: expected a [digest] table")
-    show = _settings(table, DigestSettings(), f"{path}: [digest]")
-    sources: dict[str, DigestSettings] = {}
-    per_source = table.get("sources", {})
-    if not isinstance(per_source, dict):
-        raise ConfigError(f"{path}: [digest] sources: expected a table")
-    for name, value in per_source.items():
-        where = f"{path}: [digest.sources] {name!r}"
-        if isinstance(value, bool):
-            sources[name] = dataclasses.replace(show, enabled=value)
-        elif isinstance(value, dict):
-            sources[name] = _settings({"enabled": True, **value}, show, where)
-        else:
-            raise ConfigError(f"{where}: expected true, false or a table")
-    return DigestConfig(show, sources)
