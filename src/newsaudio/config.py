@@ -330,14 +330,25 @@ def read_digest_config(path: Path | None) -> DigestConfig:
     return read_settings(path).digests()
 
 
-def env_settings(env: Mapping[str, str]) -> dict[str, Any]:
-    """Settings from ``NEWSAUDIO_<KEY>`` variables in ``env`` (other variables are ignored)."""
+def env_settings(env: Mapping[str, str], cwd: Path | None = None) -> dict[str, Any]:
+    """Settings from ``NEWSAUDIO_<KEY>`` variables in ``env`` (other variables are ignored);
+    a relative path is taken from ``cwd`` when given (else it stays relative to the process's
+    working folder)."""
     out: dict[str, Any] = {}
     for key in SETTINGS:
         name = ENV_PREFIX + key.upper()
         if name in env:
             out[key] = _coerce(key, env[name], name, Path.cwd())
+            if key in _PATHS and isinstance(out[key], Path):
+                out[key] = _under(cwd, out[key])
     return out
+
+
+def _under(cwd: Path | None, path: Path | str) -> Path:
+    """``path`` taken from ``cwd`` when it is relative and ``cwd`` is given: every path
+    :func:`load_show` derives comes from its arguments, never from the process's folder."""
+    path = Path(path)
+    return cwd / path if cwd is not None and not path.is_absolute() else path
 
 
 def load_show(
@@ -355,13 +366,14 @@ def load_show(
     value (Apple category, e-mail, language, time zone, base URL...).
     """
     path = find_config(config, cwd) if use_file else None
-    values: dict[str, Any] = {"out_dir": Path("output")}
+    base = cwd if cwd is not None else Path.cwd()
+    values: dict[str, Any] = {"out_dir": Path("output") if cwd is None else cwd / "output"}
     origin = {key: "default" for key in SETTINGS}
     file_values = read_config(path) if path is not None else {}
-    env_values = env_settings(os.environ if env is None else env)
+    env_values = env_settings(os.environ if env is None else env, cwd)
     out_dir = (overrides or {}).get("out_dir") or env_values.get("out_dir")
-    out_dir = out_dir or file_values.get("out_dir") or values["out_dir"]
-    remembered = _state_settings(Path(out_dir) / STATE_DIR) if use_file else {}
+    out_dir = _under(cwd, out_dir or file_values.get("out_dir") or values["out_dir"])
+    remembered = _state_settings(out_dir / STATE_DIR) if use_file else {}
     values.update(remembered)
     origin.update({key: f"{Path(out_dir) / STATE_DIR / STATE_SETTINGS}" for key in remembered})
     if path is not None:
@@ -373,9 +385,9 @@ def load_show(
         if key not in SETTINGS:
             raise ValueError(f"unknown setting {key!r}")
         if value is not None:
-            values[key] = (
-                _coerce(key, value, f"--{key}", Path.cwd()) if isinstance(value, str) else value
-            )
+            values[key] = _coerce(key, value, f"--{key}", base) if isinstance(value, str) else value
+            if key in _PATHS and isinstance(values[key], Path):
+                values[key] = _under(cwd, values[key])
             origin[key] = "command line"
     show = Show(**values)
     try:

@@ -45,7 +45,29 @@ def test_precedence_defaults_file_env_flags(tmp_path: Path) -> None:
 
 def test_no_file_gives_defaults(tmp_path: Path) -> None:
     show = load_show(cwd=tmp_path, env={})
-    assert show == Show(out_dir=Path("output"))
+    assert show == Show(out_dir=tmp_path / "output")
+
+
+def test_paths_come_from_the_arguments_not_the_process_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A show in the process's working folder (a quick start run there with --base-url) is
+    not the show of ``load_show(cwd=...)``: every path derives from ``cwd``."""
+    elsewhere = tmp_path / "checkout"
+    (elsewhere / "output" / ".newsaudio").mkdir(parents=True)
+    (elsewhere / "output" / ".newsaudio" / "settings.json").write_text(
+        '{"base_url": "https://pod.example.org/"}\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(elsewhere)
+    here = tmp_path / "here"
+    here.mkdir()
+    show = load_show(cwd=here, env={})
+    assert (show.base_url, show.out_dir) == ("http://localhost:8000/", here / "output")
+    show = load_show(cwd=here, env={"NEWSAUDIO_OUT_DIR": "site"})
+    assert show.out_dir == here / "site"
+    show = load_show(cwd=here, env={}, overrides={"out_dir": "site2"})
+    assert show.out_dir == here / "site2"
+    assert load_show(env={}).base_url == "https://pod.example.org/"  # no cwd: the process's
 
 
 def test_unknown_keys_warn(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -145,7 +167,7 @@ def test_init_with_flags_then_add_reads_it(workdir: Path) -> None:
     assert settings["title"] == "Morning Read" and settings["subcategory"] == ""
     assert (workdir / "output" / "cover.jpg").is_file()
     again = runner.invoke(cli, ["init", "--yes"])
-    assert again.exit_code == 8 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exists" in again.stderr
     article = write(workdir / "a.txt", "Hello\n\nA short story.\n")
     added = runner.invoke(cli, ["add", str(article), "--json"])
     assert added.exit_code == 0, added.stderr

@@ -1,9 +1,11 @@
 """Fixtures every test can ask for by name (registered by tests/conftest.py as a plugin):
 a private segment cache, a working folder with the fake voice, a short article, a local feed
-host, and a Dask cluster."""
+host, and a Dask cluster; and :func:`no_user_state`, which every test gets: an empty working
+directory and empty user folders, so that no test depends on the developer's machine."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,36 @@ import pytest
 
 from tests.support.feed_server import FeedServer, feed_server
 from tests.support.voice import write_fake_voice
+
+# Machine knobs a run of the suite may set on purpose (.ci/run: NEWSAUDIO_FFMPEG=ffmpeg);
+# every other NEWSAUDIO_* variable is a user's setting and is removed for each test.
+MACHINE_VARIABLES = frozenset(
+    {"NEWSAUDIO_FFMPEG", "NEWSAUDIO_PIPER_WORKERS", "NEWSAUDIO_PIPER_THREADS", "NEWSAUDIO_REGOLD"}
+)
+USER_FOLDERS = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+
+
+@pytest.fixture(autouse=True)
+def no_user_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test runs from an empty temporary working directory, with HOME and the XDG user
+    folders (hence platformdirs' config, cache and data folders) empty and temporary, and no
+    NEWSAUDIO_* setting from the environment (machine knobs in MACHINE_VARIABLES stay): a
+    test that finds the developer's show, settings, voices or cache fails here as on CI.
+    Returns the working directory (tests that need a path take one from a fixture)."""
+    root = tmp_path_factory.mktemp("guard")
+    for name in USER_FOLDERS:
+        folder = root / name.lower()
+        folder.mkdir()
+        monkeypatch.setenv(name, str(folder))
+    for name in list(os.environ):
+        if name.startswith("NEWSAUDIO_") and name not in MACHINE_VARIABLES:
+            monkeypatch.delenv(name)
+    cwd = root / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    return cwd
 
 
 @pytest.fixture
