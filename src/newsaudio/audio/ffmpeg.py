@@ -36,6 +36,19 @@ if TYPE_CHECKING:
     from newsaudio.models import Segment
 
 HOW_TO_GET = "install it with 'pip install imageio-ffmpeg' or your system's package manager"
+HOW_TO_SET = (
+    "set NEWSAUDIO_FFMPEG to an ffmpeg with libmp3lame (a path, a command on PATH, or "
+    "{imageio}), or unset NEWSAUDIO_FFMPEG"
+)
+
+
+def how_to_get() -> str:
+    """The advice for an ffmpeg that is missing or unfit: the variable to change when
+    ``NEWSAUDIO_FFMPEG`` chose it (installing another ffmpeg would not help), else how to
+    install one."""
+    if os.environ.get("NEWSAUDIO_FFMPEG", "").strip():
+        return HOW_TO_SET.format(imageio=IMAGEIO)
+    return HOW_TO_GET
 
 
 IMAGEIO = "imageio-ffmpeg"
@@ -65,7 +78,7 @@ def _choose() -> tuple[str, str]:
             return env, "NEWSAUDIO_FFMPEG"
         if os.sep not in env and (found := shutil.which(env)):
             return found, f"NEWSAUDIO_FFMPEG={env} on PATH"
-        raise AudioError(f"ffmpeg not found at NEWSAUDIO_FFMPEG={env}; {HOW_TO_GET}")
+        raise AudioError(f"ffmpeg not found at NEWSAUDIO_FFMPEG={env}; {how_to_get()}")
     exe = _imageio_exe()
     if exe:
         return exe, "the imageio-ffmpeg wheel"
@@ -126,11 +139,11 @@ def check_ffmpeg() -> str:
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         reason = plain_reason(exc)
-        raise AudioError(f"ffmpeg at {exe} does not run ({reason}); {HOW_TO_GET}") from exc
+        raise AudioError(f"ffmpeg at {exe} does not run ({reason}); {how_to_get()}") from exc
     if out.returncode != 0:
-        raise AudioError(f"ffmpeg at {exe} does not run (exit {out.returncode}); {HOW_TO_GET}")
+        raise AudioError(f"ffmpeg at {exe} does not run (exit {out.returncode}); {how_to_get()}")
     if "libmp3lame" not in out.stdout:
-        raise AudioError(f"ffmpeg at {exe} has no MP3 encoder (libmp3lame); {HOW_TO_GET}")
+        raise AudioError(f"ffmpeg at {exe} has no MP3 encoder (libmp3lame); {how_to_get()}")
     return exe
 
 

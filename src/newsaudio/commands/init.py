@@ -83,11 +83,11 @@ def init(config_file: Path, yes: bool, force: bool, advanced: bool, **values: An
                      --base-url https://pod.example.org/ --yes
     """
     from newsaudio.config import to_toml
-    from newsaudio.errors import ConfigError
+    from newsaudio.errors import UsageError
     from newsaudio.publish import ensure_cover
 
-    if config_file.exists() and not force:
-        raise ConfigError(f"{config_file}: already exists (use --force to overwrite it)")
+    if config_file.exists() and not force:  # the command needs --force: exit 2, not 8
+        raise UsageError(f"{config_file}: already exists (use --force to overwrite it)")
     given = {k: v for k, v in values.items() if v is not None}
     # start from defaults and NEWSAUDIO_* variables, not from the file being replaced
     defaults = load_show(overrides=_fit_subcategory(given), use_file=False)

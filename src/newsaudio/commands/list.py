@@ -22,10 +22,15 @@ def list_(
     With --json, one JSON array of objects (guid, title, slug, published, duration_s,
     bytes, url, path, voice, loudness_lufs, source, kind) for scripts.
     """
+    from newsaudio.errors import InputError
     from newsaudio.publish import list_episodes
     from newsaudio.publish.feed import to_datetime
 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
+    if not show.out_dir.is_dir():
+        raise InputError(
+            str(show.out_dir), "no show here: the folder does not exist (newsaudio add ARTICLE)"
+        )
     episodes = list_episodes(show)
     if as_json:
         rows = [

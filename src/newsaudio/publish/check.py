@@ -381,6 +381,18 @@ def check_host(report: Report, feed: Feed, session: object, timeout_s: float) ->
             report.error(where, f"{url}: request failed: {describe_request_error(exc, url)}")
 
 
+def unreadable(target: str, data: bytes) -> None:
+    """Raise InputError (exit 3, "a feed it cannot read") when ``data`` is no feed document
+    at all: empty (or only white space), or not XML (its first character, after a byte-order
+    mark and white space, is not ``<``: binary, JSON, plain text). A document that is XML but
+    breaks the rules is checked and reported instead."""
+    text = data.lstrip(b"\xef\xbb\xbf").lstrip(b"\xff\xfe").lstrip(b"\xfe\xff").strip()
+    if not text.replace(b"\x00", b""):
+        raise InputError(target, "the feed is empty (0 bytes of XML): nothing to check")
+    if not text.replace(b"\x00", b"").startswith(b"<"):
+        raise InputError(target, "the feed is not an XML document (binary or text): not a feed")
+
+
 def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0) -> Report:
     """Check ``target``: an http(s) feed URL (with host checks) or a feed file (with local
     file checks). Raises InputError if the file cannot be read or the URL fetched."""
@@ -396,6 +408,7 @@ def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0)
                 raise InputError(target, f"cannot fetch the feed: {reason}") from exc
             if response.status_code != 200:
                 raise InputError(target, f"answered HTTP {response.status_code}")
+            unreadable(target, response.content)
             report, feed = check_feed(response.content)
             check_hosts(report, feed, target)
             mime = response.headers.get("Content-Type", "")
@@ -408,6 +421,7 @@ def check_target(target: str, show: Show | None = None, timeout_s: float = 10.0)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(target, f"cannot read the feed ({exc.strerror or exc})") from exc
+    unreadable(target, data)
     report, feed = check_feed(data)
     check_hosts(report, feed)
     check_local(path, report, feed)
