@@ -315,3 +315,37 @@ def test_dry_run_changes_nothing(workdir: Path, tmp_path: Path) -> None:
     assert json.loads(out)["uploaded"][-1] == "feed.xml"
     assert folder_listing(www) == {}
     assert publish_json(show, str(www))["uploaded"] == json.loads(out)["uploaded"]
+
+
+def test_publish_never_uploads_a_feed_for_another_base_url(workdir: Path, tmp_path: Path) -> None:
+    """`publish --base-url URL` rebuilds feed and page for URL before they travel (the feed
+    announced is the feed uploaded), and a show served from this computer or a LAN address
+    gets one warning naming --base-url."""
+    show = Show(out_dir=workdir / "out")  # made with the default http://localhost:8000/
+    make_episodes(workdir, show, ["One", "Two"])
+    www = tmp_path / "www"
+    code, out, err = run("publish", "--out", str(show.out_dir), "--to", str(www))
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "--base-url" in warnings[0] and "localhost" in warnings[0]
+    code, out, err = run(
+        "publish", "--out", str(show.out_dir), "--to", str(www), "--base-url", BASE
+    )
+    assert code == 0, err
+    assert "warning" not in err
+    assert f"Feed URL: {BASE}feed.xml" in out
+    for name in ("feed.xml", "index.html"):
+        text = (www / name).read_text(encoding="utf-8")
+        assert "localhost" not in text and f"{BASE}feed.xml" in text, name
+    assert f'url="{BASE}episodes/' in (www / "feed.xml").read_text(encoding="utf-8")
+    code, out, err = run(
+        "publish",
+        "--out",
+        str(show.out_dir),
+        "--to",
+        str(www),
+        "--base-url",
+        "http://192.168.1.20/",
+    )
+    assert code == 0, err
+    assert [line for line in err.splitlines() if "warning" in line and "192.168.1.20" in line]

@@ -169,12 +169,29 @@ def publish_after_run(show: Show) -> None:
         return
     from newsaudio.publish.remote import publish_show
 
+    warn_unreachable(show)
     report = publish_show(show)
     click.echo(
         f"Published to {report.target}: {len(report.uploaded)} uploaded "
         f"({report.bytes:,} bytes), {len(report.deleted)} deleted, {report.unchanged} unchanged",
         err=True,
     )
+
+
+def warn_unreachable(show: Show) -> None:
+    """One warning line on stderr when a show about to be published has a base URL that
+    listeners elsewhere cannot reach (localhost, a LAN address: see
+    :func:`newsaudio.publish.remote.unreachable_host`), naming ``--base-url``."""
+    from newsaudio.publish.remote import unreachable_host
+
+    host = unreachable_host(show)
+    if host is not None:
+        click.echo(
+            f"newsaudio: warning: the show's base URL {show.base_url} is on {host}, which only "
+            "this computer or its local network can reach; give the public one with "
+            "--base-url URL (newsaudio feed --base-url URL, or base_url in newsaudio.toml)",
+            err=True,
+        )
 
 
 def report_removed(show: Show, removed: Sequence[Episode]) -> None:

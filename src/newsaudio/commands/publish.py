@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from newsaudio.commands._common import warn_unreachable
 from newsaudio.commands._show import load_show_from, show_options
 
 
@@ -53,6 +54,7 @@ def publish(
     from newsaudio.publish.remote import publish_show
 
     show = load_show_from(config_file, remember=not dry_run, out_dir=out_dir, base_url=base_url)
+    warn_unreachable(show)
 
     def step(action: str, key: str) -> None:
         if not as_json:

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -279,6 +281,40 @@ def _opened(url: str) -> Iterator[Target]:
         target.close()
 
 
+def feed_is_for(show: Show) -> bool:
+    """True if the show's feed.xml was made for the show's feed URL (its ``atom:link
+    rel="self"``), or if there is no catalog to make it again from; False when it names
+    another base URL (or a token the show no longer has)."""
+    if not show.catalog_path.is_file():
+        return True
+    try:
+        head = (show.out_dir / "feed.xml").read_bytes()
+    except OSError:
+        return False
+    found = re.search(rb'<atom:link[^>]*\bhref="([^"]*)"[^>]*\brel="self"', head) or re.search(
+        rb'<atom:link[^>]*\brel="self"[^>]*\bhref="([^"]*)"', head
+    )
+    return found is not None and html.unescape(found.group(1).decode("utf-8")) == show.feed_url
+
+
+def unreachable_host(show: Show) -> str | None:
+    """The host of the show's base URL when listeners elsewhere cannot reach it: this
+    computer (``localhost``, 127.0.0.0/8, ::1) or a local network (RFC 1918 and link-local
+    addresses, IPv6 unique-local, ``.local``/``.lan``/``.home.arpa``/``.internal`` names, a
+    name without a dot); None for a public host."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(show.base_url).hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or "." not in host
+        suffixes = (".localhost", ".local", ".lan", ".home.arpa", ".internal")
+        return host if local or host.endswith(suffixes) else None
+    return host if address.is_private or address.is_loopback or address.is_link_local else None
+
+
 def _check_not_inside(show: Show, url: str) -> None:
     if "://" in url and not url.startswith("file://"):
         return
@@ -303,7 +339,8 @@ def publish_show(
     lock; with ``dry_run`` only say what would travel. ``on_step(action, key)`` is called
     after each upload and deletion. Raises ConfigError (no or bad target), TargetError
     (exit 7: the target and the file, after retries) or PublishError."""
-    from newsaudio.publish.show import publish_lock
+    from newsaudio.publish.catalog import Catalog
+    from newsaudio.publish.show import publish_lock, rebuild
 
     if url:  # given on the command line: a malformed one is a usage error (exit 2)
         try:
@@ -323,6 +360,12 @@ def publish_show(
         raise PublishError(f"{show.out_dir}: no feed.xml yet (newsaudio add ARTICLE first)")
     report = PublishReport(target_id)
     with publish_lock(show), _opened(url) as target:
+        if not dry_run and not feed_is_for(show):
+            # never upload a feed (or page) made for another base URL than the show's
+            with Catalog(show.catalog_path) as catalog:
+                rebuild(show, catalog)
+            if on_step is not None:
+                on_step("rebuilt", "feed.xml")
         state = State(show.state_dir / STATE_FILE)
         try:
             remote = with_retries(target.list, f"listing {target_id}")
