@@ -11,6 +11,7 @@ from lxml import etree
 
 from newsaudio.config import Show
 from newsaudio.errors import ConfigError
+from newsaudio.pipeline import AddOptions, Runtime, add
 from newsaudio.publish import ensure_cover, slug_for
 from tests.support.episodes import make_episodes
 
@@ -35,6 +36,36 @@ def test_readding_updates_in_place_and_keeps_guid(workdir: Path) -> None:
     assert first.guid == second.guid and first.slug == second.slug
     root = etree.fromstring((show.out_dir / "feed.xml").read_bytes())
     assert len(root.findall("channel/item")) == 1
+
+
+def test_a_feed_that_cannot_be_written_leaves_the_show_as_it_was(workdir: Path) -> None:
+    """The feed is written before the episode is committed: when feed.xml cannot be written,
+    the run fails (exit 7's PublishError) and the catalog, the feed and episodes/ are those
+    of before (no episode in the catalog that no feed names); a re-render of an episode
+    already there keeps the catalogued one."""
+    from newsaudio.errors import PublishError
+    from newsaudio.publish import list_episodes
+
+    show = Show(out_dir=workdir / "out")
+    (first,) = make_episodes(workdir, show, ["First story"])
+    feed = show.out_dir / "feed.xml"
+    before = sorted(p.name for p in show.episodes_dir.iterdir())
+    feed.unlink()
+    feed.mkdir()  # a folder where feed.xml goes: the write fails after the MP3 is in place
+    runtime = Runtime(cache_dir=workdir.parent / "cache")
+    options = AddOptions(voice="fake", jingles=False)
+    second = workdir / "second.txt"
+    second.write_text("Second story\n\nA new story, never published.\n", encoding="utf-8")
+    again = workdir / "article-0.txt"  # the first story's source, changed: a re-render
+    again.write_text("First story\n\nThe story, told again in other words.\n", encoding="utf-8")
+    try:
+        for source in (second, again):
+            with pytest.raises(PublishError, match=r"feed\.xml"):
+                add(str(source), show, options, runtime)
+            assert list_episodes(show) == [first.episode]
+    finally:
+        feed.rmdir()
+    assert sorted(p.name for p in show.episodes_dir.iterdir()) == before
 
 
 def _image(fmt: str, size: tuple[int, int], mode: str = "RGB") -> bytes:

@@ -23,7 +23,7 @@ from pathlib import Path
 from slugify import slugify
 
 from newsaudio.cover import draw_cover, prepare_cover
-from newsaudio.errors import InputError
+from newsaudio.errors import InputError, NewsaudioError
 from newsaudio.fsutil import atomic_write_bytes, atomic_write_text, commit_file, locked
 from newsaudio.models import Episode
 from newsaudio.publish.catalog import Catalog
@@ -254,6 +254,42 @@ def _media_name(existing: Episode | None, slug: str, mp3: Path, episodes_dir: Pa
     return existing.file_name if same else f"{slug}-{_file_hash(mp3)[:8]}.mp3"
 
 
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return None
+
+
+def _roll_back(
+    show: Show,
+    catalog: Catalog,
+    episode: Episode,
+    existing: Episode | None,
+    sidecars: dict[str, str | None],
+) -> None:
+    """Undo a :func:`publish` whose feed or page could not be written: the catalog row as it
+    was (``existing``, or none), the new MP3 deleted unless it is the existing one's file, the
+    sidecars as they were. Best effort: a failure here is logged, the first error stands."""
+    try:
+        with catalog.transaction():
+            catalog.remove(episode.guid)
+            if existing is not None:
+                catalog.upsert(existing)
+        if existing is None or existing.file_name != episode.file_name:
+            with contextlib.suppress(FileNotFoundError):
+                (show.episodes_dir / episode.file_name).unlink()
+        for suffix, text in sidecars.items():
+            path = show.episodes_dir / f"{episode.slug}{suffix}"
+            if text is None:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            else:
+                atomic_write_text(path, text)
+    except (NewsaudioError, OSError) as exc:
+        _LOG.warning("%s: could not undo episode %s (%s)", show.out_dir, episode.guid, exc)
+
+
 def publish(
     show: Show, draft: Episode, mp3_tmp: Path, sidecars: dict[str, str], now: datetime | None = None
 ) -> tuple[Episode, list[Episode]]:
@@ -289,6 +325,7 @@ def publish(
                 "extra": extra,
             }
         )
+        before = {suffix: _read(show.episodes_dir / f"{slug}{suffix}") for suffix in sidecars}
         # The write lock is taken before any file moves, so a locked catalog fails the run
         # with the show untouched.
         with catalog.transaction():
@@ -297,7 +334,11 @@ def publish(
                 atomic_write_text(show.episodes_dir / f"{slug}{suffix}", text)
             commit_file(mp3_tmp, show.episodes_dir / episode.file_name)
             catalog.upsert(episode)
-        pruned = rebuild(show, catalog, now, protect={episode.guid})
+        try:
+            pruned = rebuild(show, catalog, now, protect={episode.guid})
+        except BaseException:  # feed or page not written: the catalog must not name it
+            _roll_back(show, catalog, episode, existing, before)
+            raise
         if existing is not None and existing.file_name != episode.file_name:
             with contextlib.suppress(FileNotFoundError):
                 (show.episodes_dir / existing.file_name).unlink()
