@@ -31,6 +31,7 @@ from datetime import date, datetime
 
 from newsaudio.errors import ConfigError
 from newsaudio.models import Article, Block, ChapterMark, Script, Utterance
+from newsaudio.sources.identity import canonical_link
 from newsaudio.text import wording
 from newsaudio.text.lexicon import Lexicon
 from newsaudio.text.prepare import Pauses, line, prepare
@@ -104,7 +105,7 @@ def story_lines(
     text = wording.attribution(article.site_name, article.title, index)
     mark = ChapterMark(
         wording.headline(article.title) or article.title,
-        url=article.source_url,
+        url=canonical_link(article.source_url) if article.source_url else None,
         image_url=article.image_url,
         transition=True,
     )

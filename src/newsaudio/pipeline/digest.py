@@ -37,6 +37,7 @@ from newsaudio.pipeline.context import (
 )
 from newsaudio.pipeline.render import load_article, publish_rendition, render_script
 from newsaudio.show import Show
+from newsaudio.sources.identity import canonical_link
 from newsaudio.text import wording
 from newsaudio.text.prepare import Pauses
 from newsaudio.tts.base import (
@@ -87,6 +88,11 @@ def _chapter_images(articles: Iterable[Article]) -> dict[str, bytes]:
         except (NewsaudioError, OSError, ValueError) as exc:
             _LOG.warning("%s: chapter image left out (%s)", url, plain_reason(exc))
     return images
+
+
+def _link(url: str | None) -> str | None:
+    """The link listeners see: the canonical one (tracking parameters removed)."""
+    return canonical_link(url) if url else None
 
 
 def render_digest(
@@ -186,7 +192,7 @@ def render_digest(
 
     final = composed(kept)
     text, markup = wording.description(
-        [wording.Listed(a.title, a.source_url, a.site_name) for a in kept]
+        [wording.Listed(a.title, _link(a.source_url), a.site_name) for a in kept]
     )
     meta = EpisodeMeta(
         source_key=final.script.article.source_key,

@@ -54,6 +54,7 @@ from newsaudio.pipeline.context import (
 )
 from newsaudio.publish import guid_for, publish, slug_for
 from newsaudio.show import Show
+from newsaudio.sources.identity import canonical_link
 from newsaudio.tags import TagInfo, write_tags
 from newsaudio.text.clean import clean_article
 from newsaudio.text.prepare import Pauses, prepare
@@ -135,7 +136,7 @@ def render(
         title=article.title,
         description=summary(article),
         author=article.byline or show.author,
-        link=article.source_url,
+        link=canonical_link(article.source_url) if article.source_url else None,
         published=article.published,
         language=article.language,
         extra={"article_date": article.published.isoformat()} if article.published else {},
