@@ -230,3 +230,50 @@ def test_follow_refuses_what_is_not_a_feed(voice: Path, feeds: FeedServer) -> No
     assert result.stderr.count("\n") == 1
     missing = run("follow", feeds.url("/nothing.xml"))
     assert missing.exit_code == 3 and "HTTP 404" in missing.stderr
+
+
+def teasers(feeds: FeedServer, paths: list[str]) -> None:
+    """Follow an Atom feed of short teasers (under 150 words) linking to ``paths``."""
+    entries = [
+        {
+            "title": f"Teaser {i}",
+            "id": f"urn:t:{i}",
+            "link": feeds.url(path),
+            "date": f"2026-12-0{i + 1}T08:00:00Z",
+            "summary": f"Teaser {i}: the council met again and agreed on the budget.",
+        }
+        for i, path in enumerate(paths)
+    ]
+    feeds.put("/atom.xml", atom(entries), "application/atom+xml")
+    run("follow", feeds.url("/atom.xml"))
+
+
+def test_links_are_canonical(voice: Path, feeds: FeedServer) -> None:
+    """The feed's and the page's link to the article is the canonical link (utm_*, fbclid,
+    gclid, mc_cid... removed; other parameters kept)."""
+    tracked = "/a/0?utm_source=rss&utm_medium=feed&id=7&fbclid=abc&mc_cid=1"
+    feeds.put(tracked, article_page("Teaser 0"), "text/html")
+    teasers(feeds, [tracked])
+    code, _out, err = update_json()
+    assert code == 0, err
+    canonical = feeds.url("/a/0?id=7")
+    for name in ("feed.xml", "index.html"):
+        text = (voice / "show" / name).read_text(encoding="utf-8")
+        assert "utm_" not in text and "fbclid" not in text and "mc_cid" not in text, name
+        assert canonical in text, name
+
+
+def test_a_short_item_whose_page_is_gone_reads_the_feed_text(
+    voice: Path, feeds: FeedServer
+) -> None:
+    """A short item whose page answers 404 or 410 is read from the feed's own text, with a
+    note naming the page (a 500 is retried: test_failing_page_is_retried_then_given_up)."""
+    feeds.status["/gone/1"] = (410, {})
+    teasers(feeds, ["/gone/0", "/gone/1"])
+    code, out, err = update_json()
+    assert code == 0, err
+    assert [e["text_source"] for e in out["episodes"]] == ["feed", "feed"]
+    notes = [line for line in err.splitlines() if "/gone/" in line]
+    assert len(notes) == 2 and all(
+        n.startswith("newsaudio: note: ") and "feed's own text" in n for n in notes
+    ), err

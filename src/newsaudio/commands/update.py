@@ -144,6 +144,8 @@ def update(
         return
     for problem in report.problems:
         click.echo(f"newsaudio: error: {problem}", err=True)
+    for note in report.notes:
+        click.echo(f"newsaudio: note: {note}", err=True)
     if digesting and not dry_run and not report.digests and not report.episodes:
         click.echo("newsaudio: note: no new items; no digest made", err=True)
     for bulletin in report.digests:

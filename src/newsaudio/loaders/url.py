@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsaudio import __version__
-from newsaudio.errors import ConfigError, InputError
+from newsaudio.errors import ConfigError, InputError, SourceError
 from newsaudio.loaders.decode import decode_text
 from newsaudio.loaders.html import HtmlLoader, parse_html
 from newsaudio.loaders.registry import choose_loader, get_loader
@@ -188,9 +188,11 @@ def fetch(
                     seen.add(target)
                     current = target
                     continue
-                if response.status_code >= 400:
-                    raise InputError(
-                        url, f"HTTP {response.status_code} {response.reason or ''}".rstrip()
+                if response.status_code >= 400:  # the status kept: a 404 or 410 is final
+                    raise SourceError(
+                        url,
+                        f"HTTP {response.status_code} {response.reason or ''}".rstrip(),
+                        status=response.status_code,
                     )
                 if response.status_code != 200:
                     raise InputError(url, f"unexpected HTTP status {response.status_code}")

@@ -45,7 +45,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from newsaudio.errors import NewsaudioError, SourceError
+from newsaudio.errors import InputError, NewsaudioError, SourceError
 from newsaudio.executors import Executor, create_executor
 from newsaudio.fsutil import open_lock_file
 from newsaudio.models import Article, Block
@@ -71,10 +71,12 @@ from newsaudio.sources.items import (
     cleaned,
     display_title,
     feed_article,
+    feed_blocks,
     filter_reason,
     item_from_json,
     item_to_json,
     page_article,
+    page_gone,
 )
 from newsaudio.sources.model import FeedItem, ParsedFeed, Validators
 from newsaudio.sources.state import (
@@ -178,6 +180,8 @@ class UpdateReport:
     planned: list[PlannedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     busy: bool = False
+    notes: list[str] = field(default_factory=list)
+    """One-line notes (an item read from the feed's text because its page is gone)."""
     digests: list[PublishedDigest] = field(default_factory=list)
 
     @property
@@ -423,11 +427,30 @@ class _Run:
         source_key = episode_source_key(work.source.url, work.item)
         try:
             if text_source == "page":
-                return cleaned(page_article(work.item, source_key))
+                try:
+                    return cleaned(page_article(work.item, source_key))
+                except NewsaudioError as exc:
+                    return self.instead_of_page(work, exc, source_key)
             return cleaned(feed_article(work.item, blocks, source_key, work.language))
         except NewsaudioError as exc:
             self.fail(work, str(exc))
             return None
+
+    def instead_of_page(self, work: _Work, error: NewsaudioError, source_key: str) -> Article:
+        """The article from the feed's own text when ``work``'s page is gone for good (404,
+        410: :func:`page_gone`) and the feed has words, with a note; else raises ``error``."""
+        if not page_gone(error, work.item):
+            raise error
+        article = cleaned(
+            feed_article(work.item, feed_blocks(work.item), source_key, work.language)
+        )
+        work.text_source = "feed"
+        self.report.notes.append(
+            f"{work.source.name}: {display_title(work.item)}: the page {work.item.link} is gone "
+            f"({error.problem if isinstance(error, InputError) else error}); read from the "
+            "feed's own text"
+        )
+        return article
 
 
 def _page_or_error(item: FeedItem, source_key: str) -> Article | NewsaudioError:
@@ -468,9 +491,11 @@ def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Ite
                     )
                 else:
                     got = pending_text.result()
-                    if isinstance(got, NewsaudioError):
-                        raise got
-                    article = got
+                    article = (
+                        run.instead_of_page(work, got, source_key)
+                        if isinstance(got, NewsaudioError)
+                        else got
+                    )
             except NewsaudioError as exc:
                 run.fail(work, str(exc))
                 continue

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from newsaudio.errors import InputError
+from newsaudio.errors import InputError, NewsaudioError
 from newsaudio.models import Article, Block
 from newsaudio.sources.content import html_blocks, word_count
 from newsaudio.sources.model import Enclosure, FeedItem
@@ -100,13 +100,30 @@ def _has_media(item: FeedItem) -> bool:
     )
 
 
+def feed_blocks(item: FeedItem) -> list[Block]:
+    """The text the feed itself carries for ``item``: its content or its summary, whichever
+    has more words ([] when neither has any)."""
+    content = html_blocks(item.content_html)
+    summary = html_blocks(item.summary_html)
+    return content if word_count(content) >= word_count(summary) else summary
+
+
+PAGE_GONE = frozenset({404, 410})
+"""HTTP statuses that say a linked page is not there and will not be (no retry helps)."""
+
+
+def page_gone(error: NewsaudioError, item: FeedItem) -> bool:
+    """True if ``error`` (from fetching ``item``'s page) says the page is gone for good
+    (:data:`PAGE_GONE`) and the feed has words of its own to read instead."""
+    status = getattr(error, "status", None)
+    return status in PAGE_GONE and word_count(feed_blocks(item)) > 0
+
+
 def choose_text(item: FeedItem, full_text: str) -> tuple[TextSource, list[Block]]:
     """Where ``item``'s text comes from: ("feed", its blocks) or ("page", []) when the linked
     page must be fetched. Raises Skip (audio/video only, no text, a link that is not
     http(s))."""
-    content = html_blocks(item.content_html)
-    summary = html_blocks(item.summary_html)
-    blocks = content if word_count(content) >= word_count(summary) else summary
+    blocks = feed_blocks(item)
     words = word_count(blocks)
     if full_text == "never":
         if not words:
