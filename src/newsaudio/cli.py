@@ -132,6 +132,9 @@ def cli(traceback: bool, verbose: int) -> None:
     """
     global _TRACEBACK
     _TRACEBACK = traceback
+    from newsaudio.tts.base import new_run
+
+    new_run()
     if verbose:
         logging.basicConfig(
             level=logging.DEBUG if verbose > 1 else logging.INFO,

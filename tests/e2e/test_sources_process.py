@@ -69,7 +69,7 @@ def test_import_refuses_what_is_not_opml(workdir: Path) -> None:
         encoding="utf-8",
     )
     result = run("sources", "import", "y.opml")
-    assert result.exit_code == 0 and "Imported 1 sources" in result.stdout
+    assert result.exit_code == 0 and "Imported 1 source from" in result.stdout
     assert "etc: /etc/passwd is not an http(s) or file:// URL" in result.stderr
 
 

@@ -128,7 +128,8 @@ def test_feed_url_checks_head_and_ranges(workdir: Path) -> None:
         )
         assert result.exit_code == 0, result.stdout + result.stderr
         assert "1 episode, 0 errors" in result.stdout
-        assert "points at 127.0.0.1: only this computer can reach it" in result.stdout
+        assert "point at 127.0.0.1, first " in result.stdout
+        assert "only this computer can reach them" in result.stdout
     with plain_server(show.out_dir) as port:
         url = f"http://127.0.0.1:{port}/"
         cli_runner().invoke(cli, ["feed", "--out", str(show.out_dir), "--base-url", url])

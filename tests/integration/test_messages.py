@@ -59,12 +59,18 @@ def test_without_traceback_one_line(workdir: Path) -> None:
     [
         ("www.example.org/news/1", "https://www.example.org/news/1"),
         ("example.org/story?id=3", "https://example.org/story?id=3"),
+        ("127.0.0.1:8765/feed.xml", "http://127.0.0.1:8765/feed.xml"),
+        ("localhost:8000/a", "http://localhost:8000/a"),
     ],
 )
+@pytest.mark.parametrize("command", ["add", "follow"])
 def test_missing_file_that_looks_like_a_url_suggests_https(
-    workdir: Path, source: str, guess: str
+    workdir: Path, source: str, guess: str, command: str
 ) -> None:
-    result = cli_runner().invoke(cli, ["add", source, "--voice", "fake"])
+    """``add`` and ``follow`` both guess the scheme (http:// for this computer and
+    addresses, https:// for names)."""
+    args = [command, source] + (["--voice", "fake"] if command == "add" else [])
+    result = cli_runner().invoke(cli, args)
     assert result.exit_code == int(ExitStatus.INPUT)
     line = result.stderr.strip()
     assert "\n" not in line and "no such file" in line and source in line
@@ -277,3 +283,66 @@ def test_feed_source_refused_names_host_and_port() -> None:
     with pytest.raises(SourceError) as info:
         fetch_http(f"http://127.0.0.1:{port}/feed.xml")
     assert f"connection refused by 127.0.0.1:{port}" in str(info.value)
+
+
+# -- issue 25: rough messages ------------------------------------------------------------
+
+
+def test_binary_txt_is_called_binary(workdir: Path) -> None:
+    """Random bytes named .txt are binary data, not text in a wrong charset."""
+    import random
+
+    data = bytes(random.Random(25).randrange(128, 256) for _ in range(4000))
+    (workdir / "noise.txt").write_bytes(data)
+    result = cli_runner().invoke(cli, ["add", "noise.txt", "--voice", "fake"])
+    assert result.exit_code == int(ExitStatus.INPUT)
+    assert "binary" in result.stderr and "UTF-8" not in result.stderr, result.stderr
+
+
+def test_counts_are_singular_for_one(workdir: Path) -> None:
+    opml = (
+        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+        '<outline type="rss" text="One" xmlUrl="https://feeds.example.org/one.xml"/>'
+        "</body></opml>"
+    )
+    (workdir / "one.opml").write_text(opml, encoding="utf-8")
+    result = cli_runner().invoke(cli, ["sources", "import", "one.opml"])
+    assert result.exit_code == 0, result.stderr
+    assert "Imported 1 source from" in result.stdout, result.stdout
+
+
+def test_feed_check_sums_up_local_links_in_one_line(workdir: Path) -> None:
+    from newsaudio.config import Show
+    from tests.support.episodes import make_episodes
+
+    show = Show(out_dir=workdir / "output")
+    make_episodes(workdir, show, ["One", "Two", "Three"])
+    result = cli_runner().invoke(cli, ["feed", "check"])
+    lines = [line for line in result.stdout.splitlines() if "localhost" in line]
+    assert len(lines) == 1 and "5 links" in lines[0] and "--base-url" in lines[0], lines
+
+
+def test_voices_remove_of_the_bundled_voice_says_bundled(workdir: Path) -> None:
+    listed = cli_runner().invoke(cli, ["voices"])
+    joe = next(line for line in listed.stdout.splitlines() if line.startswith("joe"))
+    assert "bundled" in joe and "installed" not in joe, joe
+    gtts = [line for line in listed.stdout.splitlines() if line.startswith("gtts-")]
+    assert gtts and not any("installed" in line for line in gtts), gtts
+    result = cli_runner().invoke(cli, ["voices", "remove", "joe"])
+    assert result.exit_code != 0
+    assert "bundled" in result.stderr and "not an installed voice" not in result.stderr
+
+
+def test_sources_shows_the_next_retry_it_promises(workdir: Path) -> None:
+    """A source whose last check failed says when it is tried again."""
+    (workdir / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>A</title><description>Words.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    result = cli_runner().invoke(cli, ["follow", str(workdir / "feed.xml")])
+    assert result.exit_code == 0, result.stderr
+    (workdir / "feed.xml").write_text("not a feed", encoding="utf-8")
+    cli_runner().invoke(cli, ["update"])
+    shown = cli_runner().invoke(cli, ["sources"])
+    assert "last error" in shown.stdout and "next retry: " in shown.stdout, shown.stdout

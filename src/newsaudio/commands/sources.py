@@ -77,8 +77,10 @@ def sources(
             click.echo("  gone (HTTP 410): no longer checked")
         if st.error:
             click.echo(f"  last error: {st.error}")
-        if s.next_retry:
+        if s.next_retry:  # the feed asked to wait (429, 503 with Retry-After)
             click.echo(f"  next retry: {_when(s.next_retry)}")
+        elif s.error and not s.gone:  # the last check failed: every update tries again
+            click.echo("  next retry: at the next update (newsaudio update)")
 
 
 def _show_from(ctx: click.Context, config_file: Path | None, out_dir: Path | None) -> Any:
@@ -115,7 +117,7 @@ def import_(
     added, refused = import_outlines(show, outlines, datetime.now(UTC))
     for line in refused:
         click.echo(f"newsaudio: skipped: {line}", err=True)
-    click.echo(f"Imported {added} sources from {file}")
+    click.echo(f"Imported {added} source{'' if added == 1 else 's'} from {file}")
 
 
 @sources.command("export")

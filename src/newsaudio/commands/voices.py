@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -67,6 +68,7 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
         raise click.UsageError("--language works with --available")
     from newsaudio.tts.base import DEFAULT_VOICE, available_voices, is_installed
 
+    voices_by_name = available_voices()
     rows = [
         {
             "name": v.name,
@@ -76,7 +78,7 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
             "offline": v.offline,
             "installed": is_installed(v),
         }
-        for v in sorted(available_voices().values(), key=lambda v: v.name)
+        for v in sorted(voices_by_name.values(), key=lambda v: v.name)
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
@@ -90,11 +92,39 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
                 str(r["language"]),
                 str(r["quality"] or "-"),
                 "yes" if r["offline"] else "no",
-                "yes" if r["installed"] else "no",
+                _installed_word(voices_by_name[str(r["name"])], bool(r["installed"])),
             )
             for r in rows
         ],
     )
+
+
+def _installed_word(voice: Any, installed: bool) -> str:
+    """The INSTALLED cell: ``bundled`` (a voice shipped as a Python package, such as joe),
+    ``online`` (gTTS: nothing is installed, the voice is Google's), else yes or no."""
+    if not installed:
+        return "no"
+    if voice.engine == "gtts":
+        return "online"
+    if voice.engine == "piper" and (voice.model is None or voice.model.startswith("package:")):
+        return "bundled"
+    return "yes"
+
+
+def _not_removable(name: str) -> str | None:
+    """Why the known voice ``name`` cannot be removed with ``voices remove`` (bundled,
+    online, a profile of the user's own), or None when it is not such a voice."""
+    from newsaudio.tts.base import available_voices
+
+    voice = available_voices().get(name)
+    if voice is None:
+        return None
+    if voice.engine == "gtts":
+        return f"{name} is an online voice (gTTS): nothing is installed, so nothing to remove"
+    if voice.engine == "piper" and (voice.model is None or voice.model.startswith("package:")):
+        return f"{name} is bundled with newsaudio (a Python package), not removable"
+    where = f" ({voice.profile_path})" if voice.profile_path else ""
+    return f"{name} is a voice profile of your own{where}: delete that file to remove it"
 
 
 def _available(as_json: bool, language: str | None) -> None:
@@ -152,7 +182,7 @@ def install(source: str) -> None:
     from newsaudio.tts.catalogue import install as install_voice
 
     done = install_voice(source, _catalogue_url())
-    checked = "MD5 checked" if done.checked else "not in the catalogue: no MD5 check"
+    checked = done.check_note
     click.echo(
         f"Installed voice {done.name} ({done.language}, {done.quality}; {checked})\n"
         f"  profile: {done.profile}\n  use it: newsaudio add --voice {done.name} ARTICLE"
@@ -163,8 +193,14 @@ def install(source: str) -> None:
 @click.argument("name")
 def remove(name: str) -> None:
     """Remove a voice installed with 'newsaudio voices install' (profile and model)."""
+    from newsaudio.errors import VoiceError
+    from newsaudio.tts.catalogue import installed_dir
     from newsaudio.tts.catalogue import remove as remove_voice
 
+    folder = installed_dir()
+    mine = [folder / f"{name}{suffix}" for suffix in (".toml", ".onnx", ".onnx.json")]
+    if not any(p.exists() for p in mine) and (why := _not_removable(name)) is not None:
+        raise VoiceError(why)
     removed = remove_voice(name)
     click.echo(f"Removed voice {name} ({len(removed)} files)")
 

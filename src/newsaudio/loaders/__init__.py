@@ -93,6 +93,9 @@ def read_source(source: str, stdin: BinaryIO | None = None) -> bytes:
     return data
 
 
+_LOCAL_HOST_LIKE = re.compile(
+    r"^(?:localhost|(?:\d{1,3}\.){3}\d{1,3})(?::\d{1,5}(?:[/?#].*)?|[/?#].*)$", re.I
+)
 _HOST_LIKE = re.compile(
     r"^(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*|(?:[a-z0-9-]+\.)+[a-z]{2,63})(?::\d{1,5})?(?:[/?#].*)?$",
     re.I,
@@ -103,7 +106,11 @@ def url_guess(source: str) -> str | None:
     """``https://`` + ``source`` when a missing file name looks like a web address without
     its scheme (``www.example.org/news/1``, ``example.org/story``), else None.
 
-    A bare ``name.ext`` (``notes.txt``) is not a guess: it needs ``www.`` or a path."""
+    A bare ``name.ext`` (``notes.txt``) is not a guess: it needs ``www.`` or a path. This
+    computer or an IPv4 address with a port or a path (``127.0.0.1:8765/feed.xml``,
+    ``localhost:8000/a``) gets ``http://``: such servers rarely speak TLS."""
+    if _LOCAL_HOST_LIKE.match(source):
+        return f"http://{source}"
     if not _HOST_LIKE.match(source) or source.startswith(("/", ".")):
         return None
     host = re.split(r"[/?#:]", source, maxsplit=1)[0]

@@ -123,6 +123,16 @@ def _drop_stray_controls(data: bytes, name: str) -> bytes:
     return _CONTROL_RE.sub(b" ", data)
 
 
+def _looks_binary(data: bytes) -> bool:
+    """True for bytes in no charset that still have almost no white space (under 1% of the
+    first 64 KiB being ASCII spaces, tabs or line breaks, over at least 64 bytes): text in
+    any script with a single-byte or legacy charset separates its words or lines, random or
+    compressed bytes do not. Only asked once every charset has failed."""
+    sample = data[:65536]
+    spaces = sum(sample.count(c) for c in b" \t\r\n")
+    return len(sample) >= 64 and spaces < len(sample) / 100
+
+
 def decode_text(data: bytes, source: str) -> str:
     """Decode article bytes to text, as a browser would.
 
@@ -164,6 +174,8 @@ def decode_text(data: bytes, source: str) -> str:
     if charset and charset != "utf-8":
         _LOGGER.info("%s: decoded as %s", name, charset)
         return data.decode(charset, errors="replace")
+    if _looks_binary(data):
+        raise InputError(name, "is binary data (no charset fits and no spaces), not text")
     bad = data[error.start : error.start + 1].hex()
     raise InputError(
         name,

@@ -20,8 +20,8 @@ the Podcasting 2.0 namespace:
   (*warning*).
 
 Hosts (*warnings*): enclosure, artwork and self links that point at localhost, 127.0.0.0/8 or
-::1 (only this computer can reach them), or at another host than the feed's own (the URL
-checked, else the self link's host).
+::1 (only this computer can reach them: one warning for them all, with their count), or at
+another host than the feed's own (the URL checked, else the self link's host).
 
 For a local feed file, enclosures and artwork under the feed's own base URL (its
 ``atom:link rel="self"`` without ``feed.xml``) are looked up beside the file: they must
@@ -305,16 +305,26 @@ def check_hosts(report: Report, feed: Feed, own_url: str | None = None) -> None:
     links = [("channel", "self link", feed.self_url)] if feed.self_url else []
     links += [("channel", "artwork", url) for url in feed.artwork]
     links += [(where, "enclosure", url) for where, url, _ in feed.enclosures]
+    local: list[tuple[str, str, str]] = []  # (kind, url, host): one summary warning
     for where, kind, url in links:
         host = urlsplit(url or "").hostname or ""
         if _loopback(host):
-            report.warn(
-                where,
-                f"{kind} {url} points at {host}: only this computer can reach it "
-                "(set the show's public base URL: newsaudio feed --base-url URL)",
-            )
+            local.append((kind, url or "", host))
         elif own and host and host != own:
             report.warn(where, f"{kind} {url} is on {host}, not on the feed's own host {own}")
+    if local:
+        n = len(local)
+        kinds = {k: sum(1 for kind, _, _ in local if kind == k) for k, _, _ in local}
+        named = ", ".join(
+            f"{c} {k}{'s' if c > 1 else ''}" if c > 1 else k for k, c in kinds.items()
+        )
+        hosts = " and ".join(dict.fromkeys(host for _, _, host in local))
+        report.warn(
+            "feed",
+            f"{n} link{'s' if n > 1 else ''} ({named}) point{'' if n > 1 else 's'} at {hosts}, "
+            f"first {local[0][1]}: only this computer can reach {'them' if n > 1 else 'it'} "
+            "(set the show's public base URL: newsaudio feed --base-url URL)",
+        )
 
 
 def check_local(path: Path, report: Report, feed: Feed) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from newsaudio.errors import InputError, SourceError
+from newsaudio.loaders import url_guess
 from newsaudio.show import Show
 from newsaudio.sources import fetch, parse, scheme_of
 from newsaudio.sources.discover import discover, looks_like_html
@@ -72,7 +73,11 @@ def feed_address(url: str) -> str:
 def resolve_feed(url: str) -> tuple[str, FeedResponse, ParsedFeed]:
     """Fetch ``url`` and find the feed: the document itself, or the first readable feed a
     web page announces. Returns (feed URL, response, parsed feed). Raises SourceError."""
-    url = feed_address(url)
+    given, url = url, feed_address(url)
+    if scheme_of(given) == "file" and "://" not in given and not Path(url).exists():
+        guess = url_guess(given)
+        if guess is not None:
+            raise SourceError(given, f"no such file; did you mean {guess}?")
     response = fetch(url)
     if response.moved_to:
         url = response.moved_to

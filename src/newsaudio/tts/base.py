@@ -135,9 +135,10 @@ def voice_for_language(
     preference, installed offline voices come before online ones; among them a voice of the
     exact tag (``en-GB``) first, then the default voice, then any voice of the same
     language (``en``), with a logged note naming the voice used when the tag asked for a
-    region or script no installed voice has. Raises VoiceError for an unknown ``preferred`` name
-    (listing the voices), for a preferred voice of another language (naming the voices that
-    speak it) and when no installed voice speaks the language (naming it).
+    region or script no installed voice has (once a run: :func:`new_run`). Raises VoiceError
+    for an unknown ``preferred`` name (listing the voices), for a preferred voice of another
+    language (naming the voices that speak it) and when no installed voice speaks the
+    language (naming it).
     """
     voices = available_voices(extra)
     if preferred is not None:
@@ -165,12 +166,23 @@ def voice_for_language(
 
     candidates.sort(key=lambda v: (not v.offline, not fits(v), v.name != DEFAULT_VOICE, v.name))
     chosen = candidates[0]
-    if not fits(chosen) and "-" in wanted:  # en-GB asked, en-US found: say so
+    if not fits(chosen) and "-" in wanted and (wanted, chosen.name) not in _NOTED:
+        _NOTED.add((wanted, chosen.name))  # en-GB asked, en-US found: say so, once a run
         _LOGGER.warning(
             "note: no installed voice speaks %s; reading with voice %s (%s); for one that "
             "does: %s", language, chosen.name, chosen.language, install_hint(language),
         )  # fmt: skip
     return chosen
+
+
+_NOTED: set[tuple[str, str]] = set()
+"""(language asked, voice used) pairs whose note was given in this run."""
+
+
+def new_run() -> None:
+    """Start a run (one command): notes of :func:`voice_for_language` are given once a run,
+    however many sources or articles ask for the same language."""
+    _NOTED.clear()
 
 
 def _name(voice: Voice) -> str:

@@ -284,6 +284,19 @@ class Installed:
     language: str
     quality: str
     checked: bool  # True if the files were checked against the catalogue's MD5 sums
+    catalogue_read: bool = True  # False: no catalogue was at hand to check against (offline)
+
+    @property
+    def check_note(self) -> str:
+        """``MD5 checked``, or why not: no catalogue at hand, or the voice is not in it."""
+        if self.checked:
+            return "MD5 checked"
+        if not self.catalogue_read:
+            return (
+                "no catalogue read yet (offline?; newsaudio voices --available fetches it): "
+                "no MD5 check"
+            )
+        return "not in the catalogue: no MD5 check"
 
 
 def _sources(source: str, url: str | None) -> tuple[str, str, str, CatalogueVoice | None]:
@@ -321,6 +334,7 @@ def install(source: str, url: str | None = None) -> Installed:
     nothing is left in the voices folder.
     """
     name, model_url, config_url, entry = _sources(source, url)
+    known = entry or cached_catalogue()  # None: no catalogue at hand (never fetched, offline)
     if not _NAME.fullmatch(name):
         raise VoiceError(f"{source}: {name!r} is not a usable voice name (letters, digits, _ . -)")
     folder = installed_dir()
@@ -364,9 +378,12 @@ def install(source: str, url: str | None = None) -> Installed:
         f"description = {json.dumps(f'Piper {name}, offline')}\n"
     )
     _atomic_write(profile, text.encode("utf-8"))
+    done = Installed(
+        name, profile, language, quality, entry is not None, catalogue_read=known is not None
+    )
     if entry is None:
-        _LOGGER.warning("%s is not in the catalogue: installed without a checksum check", name)
-    return Installed(name, profile, language, quality, entry is not None)
+        _LOGGER.warning("%s: installed without a checksum check (%s)", name, done.check_note)
+    return done
 
 
 def remove(name: str) -> list[Path]:
