@@ -410,6 +410,38 @@ def test_guid_is_stable_for_the_same_digest_and_new_the_next_day(workdir: Path) 
     assert len(list_episodes(show)) == 3
 
 
+def test_a_second_digest_of_the_day_gets_its_own_title_kept_when_remade(workdir: Path) -> None:
+    """Two digests of one day never share a title: the second gets the time of day (then a
+    number), chosen when it is first made and kept when the same digest is made again."""
+    from newsaudio.commands._show import load_show_from
+    from newsaudio.pipeline import AddOptions, Runtime
+    from newsaudio.pipeline.digest import digest
+    from newsaudio.publish import list_episodes
+
+    paths = []
+    for i in range(4):
+        paths.append(str(workdir / f"short{i}.md"))
+        Path(paths[-1]).write_text(f"# Short story {i}\n\nOne sentence {i}.\n", encoding="utf-8")
+    show = load_show_from(None, out_dir=workdir / "show", timezone="UTC", title="Harbour News")
+    options = AddOptions(voice="fake", jingles=False)
+
+    def make(hour: int, sources: list[str]) -> tuple[str, str]:
+        now = datetime(2026, 12, 7, hour, 0, tzinfo=UTC)
+        episode = digest(sources, show, options, Runtime(now=lambda: now)).result.episode
+        return episode.guid, episode.title
+
+    morning = make(7, paths[:2])
+    evening = make(19, paths[2:])
+    late = make(20, paths[1:3])
+    assert morning[1] == "Harbour News, Monday 7 December"
+    assert evening[1] == "Harbour News, Monday 7 December, evening"
+    assert late[1] == "Harbour News, Monday 7 December, evening (2)"
+    assert make(21, paths[2:]) == evening  # remade: the same guid and title
+    assert make(8, paths[:2]) == morning
+    titles = [e.title for e in list_episodes(show)]
+    assert len(titles) == len(set(titles)) == 3
+
+
 # -- --max-minutes ----------------------------------------------------------------------
 
 

@@ -254,6 +254,43 @@ def _media_name(existing: Episode | None, slug: str, mp3: Path, episodes_dir: Pa
     return existing.file_name if same else f"{slug}-{_file_hash(mp3)[:8]}.mp3"
 
 
+def part_of_day(moment: datetime, timezone: str) -> str:
+    """``morning`` (05-12 h), ``afternoon`` (12-17 h), ``evening`` (17-22 h) or ``night``,
+    of ``moment`` in the show's ``timezone`` (IANA name)."""
+    from zoneinfo import ZoneInfo
+
+    hour = moment.astimezone(ZoneInfo(timezone)).hour
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 17:
+        return "afternoon"
+    return "evening" if 17 <= hour < 22 else "night"
+
+
+def _distinct_title(
+    catalog: Catalog, draft: Episode, existing: Episode | None, now: datetime, timezone: str
+) -> str:
+    """The title a digest is published under: ``draft.title``, unless another episode has
+    it (a second digest of the day, whose default title is the show and the date): then
+    the part of the day is added (``..., evening``), and a number if that is taken too
+    (``..., evening (2)``). Chosen once: a digest made again keeps the title it was given.
+    Other episodes keep their own title."""
+    if draft.extra.get("kind") != "digest":
+        return draft.title
+    if existing is not None and (
+        existing.title == draft.title or existing.title.startswith(f"{draft.title}, ")
+    ):
+        return existing.title
+    taken = {e.title for e in catalog.episodes() if e.guid != draft.guid}
+    if draft.title not in taken:
+        return draft.title
+    base = f"{draft.title}, {part_of_day(now, timezone)}"
+    title, n = base, 2
+    while title in taken:
+        title, n = f"{base} ({n})", n + 1
+    return title
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -311,6 +348,7 @@ def publish(
         if catalog.slug_taken(slug, draft.guid):
             slug = f"{slug[: MAX_SLUG_CHARS - 9]}-{draft.guid[:8]}"
         published = existing.published if existing else now
+        title = _distinct_title(catalog, draft, existing, now, show.timezone)
         file_name = _media_name(existing, slug, mp3_tmp, show.episodes_dir)
         extra = dict(draft.extra)
         if file_name != f"{slug}.mp3":
@@ -319,6 +357,7 @@ def publish(
             **{
                 **draft.__dict__,
                 "slug": slug,
+                "title": title,
                 "published": published,
                 "bytes": mp3_tmp.stat().st_size,
                 "updated": now,
