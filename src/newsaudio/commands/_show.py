@@ -25,6 +25,12 @@ def show_options(f: F) -> F:
         help="Public URL where the show folder is served; enclosure URLs use it "
         "[default: base_url in newsaudio.toml, else http://localhost:8000/].",
     )(f)
+    return show_folder_options(f)
+
+
+def show_folder_options(f: F) -> F:
+    """Add ``--config FILE`` and ``--out DIR`` to a command: for commands on which the base
+    URL has no effect (they write no feed, page or URL)."""
     f = click.option(
         "--out",
         "out_dir",

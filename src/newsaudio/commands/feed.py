@@ -92,8 +92,8 @@ def check(
 ) -> None:
     """Check a feed against Apple's and Podcasting 2.0's rules.
 
-    TARGET is a feed URL (then the host is also checked: HEAD and byte-range requests on
-    every enclosure and the artwork) or a feed file (then enclosure lengths are compared
+    URL|PATH is a feed URL (then the host is also checked: HEAD and byte-range requests on
+    every enclosure and the artwork) or a feed file PATH (then enclosure lengths are compared
     with the files in the show folder). Default: the show's feed.xml. Links to localhost,
     127.0.0.0/8 or another host than the feed's own are warnings. Prints one line per
     problem; exits non-zero if there is any error. --json prints {"errors": [...],

@@ -14,21 +14,25 @@ def _clock(ms: int) -> str:
     return f"{minutes}:{rest / 1000:06.3f}"
 
 
-def _resolve(target: str, out_dir: Path | None) -> Path:
-    """``target`` as a path, or (with ``--out``) an episode guid or slug of that show."""
+def _resolve(target: str, config_file: Path | None, out_dir: Path | None) -> Path:
+    """``target`` as a path, else an episode guid or slug of the show (``--out``, else the
+    settings' ``out_dir``, else ./output, as for every command)."""
+    from newsaudio.commands._show import load_show_from
     from newsaudio.errors import InputError
 
     path = Path(target)
-    if path.is_file() or out_dir is None:
-        if not path.is_file():
-            raise InputError(target, "no such file (name an episode MP3, or give --out DIR)")
+    if path.is_file():
         return path
     from newsaudio.publish.catalog import Catalog
-    from newsaudio.show import Show
 
-    show = Show(out_dir=out_dir)
+    show = load_show_from(config_file, out_dir=out_dir)
+    out_dir = show.out_dir
     if not show.catalog_path.is_file():
-        raise InputError(target, f"no such file, and {out_dir} holds no show catalog")
+        raise InputError(
+            target,
+            f"no such file, and {out_dir} holds no show catalog (name an episode MP3, or "
+            "give --out DIR)",
+        )
     with Catalog(show.catalog_path, read_only=True) as catalog:
         episode = catalog.by_guid(target) or next(
             (e for e in catalog.episodes() if e.slug == target), None
@@ -41,11 +45,20 @@ def _resolve(target: str, out_dir: Path | None) -> Path:
 @click.command()
 @click.argument("target", metavar="FILE")
 @click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Show settings file [default: ./newsaudio.toml if present]; its show is where a "
+    "guid or slug is looked up.",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="A show folder: FILE may then also be an episode's guid or slug.",
+    help="The show folder where a guid or slug is looked up [default: out_dir in "
+    "newsaudio.toml, else ./output].",
 )
 @click.option(
     "--json",
@@ -55,8 +68,9 @@ def _resolve(target: str, out_dir: Path | None) -> Path:
     "bitrate_mode, loudness_lufs, true_peak_dbtp, lra_lu, id3_version, frames, chapters, "
     "ffmpeg_path, ffmpeg_version.",
 )
-def inspect(target: str, out_dir: Path | None, as_json: bool) -> None:
-    """Show what the episode MP3 FILE holds.
+def inspect(target: str, config_file: Path | None, out_dir: Path | None, as_json: bool) -> None:
+    """Show what the episode MP3 FILE holds (FILE may also be an episode's guid or slug in
+    the show).
 
     Duration, sample rate, channels, bitrate, the Xing/LAME header (encoder delay and
     padding), loudness measured now by ffmpeg (integrated LUFS, true peak dBTP, loudness
@@ -66,13 +80,13 @@ def inspect(target: str, out_dir: Path | None, as_json: bool) -> None:
     \b
     Example:
       newsaudio inspect output/episodes/council-approves-new-cycle-lanes.mp3
-      newsaudio inspect council-approves-new-cycle-lanes --out output --json
+      newsaudio inspect council-approves-new-cycle-lanes --json
     """
     from newsaudio.audio.ffmpeg import check_ffmpeg, ffmpeg_info
     from newsaudio.audio.probe import probe
     from newsaudio.tags import read_tags
 
-    path = _resolve(target, out_dir)
+    path = _resolve(target, config_file, out_dir)
     check_ffmpeg()
     used = ffmpeg_info()
     info = probe(path)

@@ -30,7 +30,7 @@ def remove(
     from newsaudio.publish import remove_episode
     from newsaudio.sources.state import record_removal
 
-    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
+    show = load_show_from(config_file, remember=True, out_dir=out_dir, base_url=base_url)
 
     def tombstone(episode: Episode, now: datetime) -> None:
         record_removal(show.state_dir, episode.guid, episode.source_key, now)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from newsaudio.commands._show import load_show_from, show_options
+from newsaudio.commands._show import load_show_from, show_folder_options
 
 
 def _when(value: datetime | None) -> str | None:
@@ -24,25 +24,24 @@ def _when(value: datetime | None) -> str | None:
     is_flag=True,
     help="Print a JSON array: name, url, last_checked, last_status, published, failed, error.",
 )
-@show_options
+@show_folder_options
 @click.pass_context
 def sources(
     ctx: click.Context,
     as_json: bool,
     config_file: Path | None,
     out_dir: Path | None,
-    base_url: str | None,
 ) -> None:
     """The followed sources: name, URL, last check (time, HTTP status), items published and
     failed, last error and next retry. `sources import FILE.opml` and `sources export [FILE]`
     move the list to and from feed readers (OPML 2.0)."""
     ctx.ensure_object(dict)
-    ctx.obj["show_flags"] = (config_file, out_dir, base_url)
+    ctx.obj["show_flags"] = (config_file, out_dir)
     if ctx.invoked_subcommand is not None:
         return
     from newsaudio.sources.follow import source_statuses
 
-    show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
+    show = load_show_from(config_file, out_dir=out_dir)
     statuses = source_statuses(show)
     if as_json:
         rows: list[dict[str, Any]] = [
@@ -84,22 +83,19 @@ def sources(
 
 
 def _show_from(ctx: click.Context, config_file: Path | None, out_dir: Path | None) -> Any:
-    parent_config, parent_out, parent_base = ctx.obj.get("show_flags", (None, None, None))
-    return load_show_from(
-        config_file or parent_config, out_dir=out_dir or parent_out, base_url=parent_base
-    )
+    parent_config, parent_out = ctx.obj.get("show_flags", (None, None))
+    return load_show_from(config_file or parent_config, out_dir=out_dir or parent_out)
 
 
 @sources.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@show_options
+@show_folder_options
 @click.pass_context
 def import_(
     ctx: click.Context,
     file: Path,
     config_file: Path | None,
     out_dir: Path | None,
-    base_url: str | None,
 ) -> None:
     """Follow every feed listed in an OPML FILE (as feed readers export it). Feeds are not
     fetched now; `newsaudio update` checks them."""
@@ -122,14 +118,13 @@ def import_(
 
 @sources.command("export")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@show_options
+@show_folder_options
 @click.pass_context
 def export(
     ctx: click.Context,
     file: Path | None,
     config_file: Path | None,
     out_dir: Path | None,
-    base_url: str | None,
 ) -> None:
     """Write the followed sources as OPML 2.0 to FILE (default: standard output)."""
     from newsaudio.fsutil import atomic_write_bytes
