@@ -14,6 +14,8 @@ from newsaudio.cli import cli
 from newsaudio.config import Show
 from tests.support import cli_runner
 from tests.support.episodes import make_episodes
+from tests.support.feed_server import FeedServer
+from tests.support.sources_fixtures import long_text, rss
 
 
 def _command(*names: str) -> click.Command:
@@ -59,3 +61,29 @@ def test_inspect_finds_a_slug_in_the_show_of_the_settings(workdir: Path) -> None
         result = cli_runner().invoke(cli, args)
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.stdout)["duration_s"] > 0
+
+
+def test_update_dry_run_digest_lists_the_digest_and_its_stories(
+    workdir: Path, feeds: FeedServer
+) -> None:
+    items = [
+        {
+            "title": f"Story {i}",
+            "guid": f"urn:s:{i}",
+            "link": f"http://example.invalid/{i}",
+            "date": f"Mon, 0{i + 1} Dec 2026 08:00:00 GMT",
+            "body": long_text(170, f"Story {i}"),
+        }
+        for i in range(2)
+    ]
+    feeds.put("/rss.xml", rss(items))
+    runner = cli_runner()
+    assert runner.invoke(cli, ["follow", feeds.url("/rss.xml")]).exit_code == 0
+    result = runner.invoke(cli, ["update", "--dry-run", "--digest"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    heading = next(line for line in lines if line.startswith("Digest "))
+    assert "2 stories" in heading and "newsaudio, " in heading, lines
+    after = lines[lines.index(heading) + 1 :]
+    assert sorted(line.strip() for line in after) == ["Story 0", "Story 1"]
+    assert not (workdir / "output" / "feed.xml").exists()

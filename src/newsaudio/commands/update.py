@@ -191,6 +191,16 @@ def update(
             click.echo(f"{source.name} ({source.status}): {made} to make, {source.url}")
             for p in planned:
                 how = f"skipped: {p.skipped}" if p.skipped else f"text from the {p.text_source}"
-                click.echo(f"  {p.title} ({how})")
+                into = f"; into the digest {p.digest!r}" if p.digest else ""
+                click.echo(f"  {p.title} ({how}{into})")
+        bulletins: dict[str, list[str]] = {}
+        for p in report.planned:
+            if p.digest and not p.skipped:
+                bulletins.setdefault(p.digest, []).append(p.title)
+        for title, stories in bulletins.items():
+            n = len(stories)
+            click.echo(f"Digest {title!r}: {n} stor{'y' if n == 1 else 'ies'}")
+            for story in stories:
+                click.echo(f"  {story}")
     if report.failed:
         click.get_current_context().exit(int(ExitStatus.PARTIAL))

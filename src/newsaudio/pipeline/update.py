@@ -87,6 +87,7 @@ from newsaudio.sources.state import (
     StateStore,
     advance,
 )
+from newsaudio.text import wording
 
 if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` stays instant)
     from newsaudio.pipeline.compose import DigestConfig, DigestSettings
@@ -156,6 +157,8 @@ class PlannedItem:
     link: str | None
     text_source: TextSource | None
     skipped: str | None = None
+    digest: str | None = None
+    """The title of the digest the item would go into (``--digest``), or None."""
 
 
 @dataclass(frozen=True)
@@ -604,6 +607,21 @@ def _digest_group(
     run.report.digests.append(PublishedDigest(made, tuple(names)))
 
 
+def _planned_digest(
+    show: Show, config: DigestConfig | None, work: _Work, now: datetime
+) -> str | None:
+    """The title of the digest ``work`` would go into, or None (its own episode)."""
+    if config is None:
+        return None
+    settings = config.for_source(work.source.name, work.source.url)
+    if not settings.enabled:
+        return None
+    moment = now.astimezone(ZoneInfo(show.timezone))
+    return settings.title_for(show.title, moment) or wording.default_title(
+        show.title, moment.date()
+    )
+
+
 def run_update(
     show: Show,
     add_options: AddOptions,
@@ -651,7 +669,13 @@ def run_update(
                     continue
                 planned.add(work.record.episode_guid or "")
                 run.report.planned.append(
-                    PlannedItem(work.source.name, title, work.item.link, text_source)
+                    PlannedItem(
+                        work.source.name,
+                        title,
+                        work.item.link,
+                        text_source,
+                        digest=_planned_digest(show, options.digest, work, runtime.now()),
+                    )
                 )
             return run.report
         if not works:
