@@ -39,8 +39,11 @@ def test_list_json_and_text(workdir: Path) -> None:
     assert code == 0
     lines = out.strip().splitlines()
     assert len(lines) == 3 and results[0].episode.guid in lines[-1]
+    (workdir / "empty").mkdir()
     code, out, err = run("list", "--out", str(workdir / "empty"))
     assert code == 0 and out == "" and "No episodes" in err
+    code, out, err = run("list", "--out", str(workdir / "missing"))  # no folder: no show
+    assert code == 3 and out == "" and "no show" in err
 
 
 def test_remove_deletes_files_row_and_feed_entry(workdir: Path) -> None:
