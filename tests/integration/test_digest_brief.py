@@ -11,9 +11,14 @@ from typing import Any
 
 import pytest
 
+from newsaudio.config import read_digest_config, read_summarizer_config
+from newsaudio.errors import ConfigError
+from newsaudio.summarize import create
+from tests.support import invoke_cli, write_fake_voice
 from tests.support import run_cli as run
-from tests.support import write_fake_voice
 from tests.support.chat_server import ChatServer
+from tests.support.feed_server import FeedServer
+from tests.support.sources_fixtures import long_text, rss
 
 STORIES = [
     (
@@ -178,3 +183,57 @@ def test_llm_without_endpoint_is_a_config_error(show: dict[str, Any]) -> None:
     )
     assert code == 8 and out == ""
     assert err.strip().count("\n") == 0 and "--llm-url" in err and "Traceback" not in err
+
+
+def test_update_digest_brief_from_settings(workdir: Path, feeds: FeedServer) -> None:
+    """``[digest] brief = true`` and ``story_seconds``: update's digest is a briefing; its
+    ``--json`` stories are objects; a summary left out of settings means lead."""
+    (workdir / "newsaudio.toml").write_text(
+        'voice = "fake"\njingles = false\n[digest]\nenabled = true\nbrief = true\n'
+        "story_seconds = 10\n",
+        encoding="utf-8",
+    )
+    feeds.put("/rss.xml", rss([
+        {"title": f"Story {i}", "guid": f"urn:s:{i}", "link": f"http://example.invalid/{i}",
+         "date": f"Mon, 0{i + 1} Dec 2026 08:00:00 GMT", "body": long_text(160, f"Story {i}")}
+        for i in range(2)
+    ]))  # fmt: skip
+    assert invoke_cli("follow", feeds.url("/rss.xml"), out="show").exit_code == 0
+    result = invoke_cli("update", "--json", out="show", catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    (episode,) = json.loads(result.stdout)["episodes"]
+    assert [s["title"] for s in episode["stories"]] == ["Story 1", "Story 0"]
+    assert all(s["brief"] == "lead" and 1 <= s["sentences"] <= 3 for s in episode["stories"])
+    full = len(long_text(160, "Story 1").split())
+    assert len(episode["spoken_text"].split()) < full  # two briefs, not two whole stories
+
+
+def test_brief_settings_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "newsaudio.toml"
+    path.write_text(
+        '[digest]\nbrief = true\nstory_seconds = 45\n[digest.sources]\n"A" = { summarizer = '
+        '"llm" }\n[summarizer]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'api_key_env = "NO_SUCH_KEY_VAR"\n'
+    )
+    config = read_digest_config(path)
+    assert config.show.brief and config.show.story_seconds == 45.0
+    assert config.for_source("A", "").summarizer == "llm"
+    settings = read_summarizer_config(path)
+    assert (settings.name, settings.base_url, settings.model) == (
+        "lead",
+        "http://127.0.0.1:9/v1",
+        "m",
+    )
+    with pytest.raises(ConfigError, match="NO_SUCH_KEY_VAR, which is not set"):
+        create(read_summarizer_config(path, name="llm"))
+    for bad, message in (
+        ("[digest]\nstory_seconds = 1\n", "story_seconds: expected a number from 5 to 600"),
+        ('[digest]\nsummarizer = "gpt"\n', "summarizer: expected one of lead, llm"),
+        ("[digest]\nbrief = 1\n", "brief: expected true or false"),
+        ('[summarizer]\nurl = "x"\n', "unknown setting 'url'"),
+        ('[summarizer]\nmodel = ""\n', "model: expected a non-empty string"),
+    ):
+        path.write_text(bad)
+        with pytest.raises(ConfigError, match=message):
+            read_digest_config(path)
+            read_summarizer_config(path)
