@@ -39,7 +39,7 @@ def brief_options(func: F) -> F:
                 help="Who writes briefs: lead (whole sentences from the story's start, "
                 "offline) or llm (an OpenAI-compatible chat-completions endpoint; a summary "
                 "with a number or name not in the article is not read: the lead is) "
-                "[default: [summarizer] name, else lead].",
+                "[default: [summarizer] name, else lead]. On digest it implies --brief.",
             ),
             click.option(
                 "--llm-url",

@@ -111,7 +111,7 @@ def digest(
     brief = make_brief_options(
         config_file,
         seconds=brief_seconds or (defaults.story_seconds if defaults.brief else None),
-        enabled=defaults.brief,
+        enabled=defaults.brief or summarizer is not None,  # --summarizer implies --brief
         summarizer=summarizer or defaults.summarizer,
         llm_url=llm_url,
         llm_model=llm_model,
