@@ -71,6 +71,7 @@ def make_brief_options(
     llm_url: str | None,
     llm_model: str | None,
     cache_dir: Path | None,
+    measure: bool = True,
 ) -> BriefOptions | None:
     """The run's :class:`BriefOptions`, or None when briefs are off (``enabled`` false and no
     ``seconds``). Raises ConfigError for bad settings (an llm without URL or model...)."""
@@ -87,7 +88,7 @@ def make_brief_options(
         model=llm_model,
         cache_dir=cache_dir,
     )
-    return BriefOptions(seconds or DEFAULT_STORY_SECONDS, create(settings))
+    return BriefOptions(seconds or DEFAULT_STORY_SECONDS, create(settings), measure)
 
 
 def story_records(made: DigestResult, seconds: Sequence[float]) -> list[dict[str, Any]]:

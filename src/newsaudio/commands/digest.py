@@ -108,6 +108,7 @@ def digest(
     from newsaudio.config import find_config, read_digest_config
 
     defaults = read_digest_config(find_config(config_file)).show
+    cluster = cluster_address(cluster, config_file)
     brief = make_brief_options(
         config_file,
         seconds=brief_seconds or (defaults.story_seconds if defaults.brief else None),
@@ -116,9 +117,9 @@ def digest(
         llm_url=llm_url,
         llm_model=llm_model,
         cache_dir=cache_dir,
+        measure=not cluster,  # on a cluster the voice is not loaded here: estimates
     )
     runtime = Runtime(cache_dir=cache_dir)
-    cluster = cluster_address(cluster, config_file)
     with contextlib.ExitStack() as stack:
         render = None
         if cluster:  # a task per story, then one that assembles the digest; published here
