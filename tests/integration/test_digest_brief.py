@@ -13,6 +13,7 @@ import pytest
 
 from newsaudio.config import read_digest_config, read_summarizer_config
 from newsaudio.errors import ConfigError
+from newsaudio.pipeline.digest import brief_budget
 from newsaudio.summarize import create
 from tests.support import invoke_cli, write_fake_voice
 from tests.support import run_cli as run
@@ -152,7 +153,10 @@ def test_llm_briefs_checked_cleaned_and_cached(show: dict[str, Any]) -> None:
             "article; its lead is read",
         ]
         prompt = server.requests[0]["json"]["messages"][1]["content"]
-        assert "about 80 words, in English" in prompt and "412 pounds" in prompt
+        budget = brief_budget(30, f"From Harbour Gazette: {STORIES[0][0]}.")  # less the line
+        assert 20 < budget < 30
+        assert f"about {round(budget * 160 / 60)} words, in English" in prompt
+        assert "412 pounds" in prompt
         transcript = Path(json.loads(out)["path"]).with_suffix(".txt").read_text("utf-8")
         assert "15 km" not in transcript and "Bob Jones" not in transcript
         assert "Here is a summary" not in transcript and "**" not in transcript

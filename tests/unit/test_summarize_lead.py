@@ -179,3 +179,18 @@ def test_budget_whole_sentences_and_order(paragraphs: list[str], budget: float) 
         assert brief.seconds <= budget + 1e-9
     if len(brief.sentences) < len(body):  # stopped for the budget: the next would overrun
         assert brief.seconds + estimate_seconds(body[len(brief.sentences)]) > budget
+
+
+def test_summarizer_counts_the_pause_after_each_sentence() -> None:
+    from newsaudio.summarize import SummarizerSettings, create
+    from newsaudio.summarize.lead import LeadSummarizer
+
+    a = article("T", "One two three. Four five six. Seven.")
+    measured = {"One two three.": 2.0, "Four five six.": 2.0, "Seven.": 2.0}
+    assert LeadSummarizer(pause_s=0.5).brief(a, 5.0, measured.get).sentences == (
+        "One two three.",
+        "Four five six.",
+    )
+    brief = LeadSummarizer(pause_s=0.5).brief(a, 4.9, measured.get)
+    assert (brief.kind, brief.sentences, brief.note) == ("lead", ("One two three.",), None)
+    assert isinstance(create(SummarizerSettings()), LeadSummarizer)

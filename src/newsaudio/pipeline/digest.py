@@ -286,21 +286,41 @@ def _measured_seconds(
     return seconds_for
 
 
+STORY_OVERHEAD_S = 2.8
+"""A story's time besides its attribution line's words and its brief: the transition (a sting
+and its gap, or a pause without jingles, about 1.5-2 s) and the pause after the attribution
+line (0.8 s), in seconds."""
+
+
+def brief_budget(story_seconds: float, attribution: str) -> float:
+    """Seconds left for a story's brief when the whole story (transition, attribution line,
+    brief) should last ``story_seconds``: the attribution's estimated length and
+    :data:`STORY_OVERHEAD_S` taken off, and at least half of ``story_seconds``."""
+    from newsaudio.summarize.lead import estimate_seconds
+
+    spent = estimate_seconds(attribution) + STORY_OVERHEAD_S
+    return max(story_seconds / 2, story_seconds - spent)
+
+
 def make_briefs(
     articles: Sequence[Article],
     brief: BriefOptions,
     show: Show,
     seconds_for: Callable[[Article], Callable[[str], float | None] | None] | None = None,
 ) -> list[Brief]:
-    """Each article's :class:`Brief` (in order); each brief's Article links its chapter to
+    """Each article's :class:`Brief` (in order), within :func:`brief_budget` so that the
+    whole story lasts about ``brief.seconds``; each brief's Article links its chapter to
     the show's own episode of that article when there is one. Never raises for a loaded
     article (summarizers fall back to the lead)."""
     urls = _full_story_urls(show)
     briefs: list[Brief] = []
-    for article in articles:
-        _LOG.info("stage brief: %s (%s, %g s)", article.title, brief.summarizer.name, brief.seconds)
+    for i, article in enumerate(articles):
+        budget = brief_budget(
+            brief.seconds, wording.attribution(article.site_name, article.title, i)
+        )
+        _LOG.info("stage brief: %s (%s, %.1f s)", article.title, brief.summarizer.name, budget)
         made = brief.summarizer.brief(
-            article, brief.seconds, seconds_for(article) if seconds_for else None
+            article, budget, seconds_for(article) if seconds_for else None
         )
         full = urls.get(article.source_key)
         if full is not None:

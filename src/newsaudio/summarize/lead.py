@@ -43,6 +43,9 @@ from newsaudio.text.segment import split_sentences
 DEFAULT_WORDS_PER_MINUTE = 160.0
 """Estimated speaking rate before measuring (Piper voices at speed 1.0 read 150-175 wpm)."""
 
+SENTENCE_PAUSE_S = 0.45
+"""The silence after a sentence in a script (``text.prepare.Pauses.sentence_ms``), seconds."""
+
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 _AGENCIES = (
@@ -162,8 +165,10 @@ def lead(
     *,
     words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
     seconds_for: Callable[[str], float | None] | None = None,
+    pause_s: float = 0.0,
 ) -> LeadBrief:
-    """The lead brief of ``article`` within ``budget_s`` seconds (module docstring)."""
+    """The lead brief of ``article`` within ``budget_s`` seconds (module docstring); each
+    sentence also costs ``pause_s`` (the silence after it)."""
     chosen_blocks: list[Block] = []
     chosen: list[str] = []
     total = 0.0
@@ -184,6 +189,7 @@ def lead(
                 continue
             known = seconds_for(sentence.strip()) if seconds_for is not None else None
             cost = known if known is not None else estimate_seconds(sentence, words_per_minute)
+            cost += pause_s
             if (chosen or kept) and total + cost > budget_s:
                 full = True
                 break
@@ -199,9 +205,11 @@ def lead(
 @dataclass(frozen=True)
 class LeadSummarizer:
     """The ``lead`` summarizer (:class:`newsaudio.summarize.Summarizer`): :func:`lead` at
-    ``words_per_minute``."""
+    ``words_per_minute``, each sentence with ``pause_s`` of silence after it (the script's
+    sentence pause)."""
 
     words_per_minute: float = DEFAULT_WORDS_PER_MINUTE
+    pause_s: float = SENTENCE_PAUSE_S
     name: str = "lead"
 
     def brief(
@@ -212,7 +220,11 @@ class LeadSummarizer:
     ) -> Brief:
         """The lead brief of ``article`` as a :class:`Brief` (kind ``"lead"``)."""
         made = lead(
-            article, budget_s, words_per_minute=self.words_per_minute, seconds_for=seconds_for
+            article,
+            budget_s,
+            words_per_minute=self.words_per_minute,
+            seconds_for=seconds_for,
+            pause_s=self.pause_s,
         )
         return Brief(made.article, "lead", made.sentences, made.seconds)
 
