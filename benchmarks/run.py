@@ -5,7 +5,7 @@ gtts-cli, a naive pydub loop, or the text-to-speech time) and prints its figures
 JSON line; this runner collects those lines.
 
 Run: python benchmarks/run.py [--only NAME ...]
-(NAME: spine, frontend, tts, assembly, update, publish)
+(NAME: spine, frontend, tts, assembly, update, publish, brief)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["spine", "frontend", "assembly", "tts", "update", "publish"]
+ORDER = ["spine", "frontend", "assembly", "tts", "update", "publish", "brief"]
 
 
 def main() -> None:

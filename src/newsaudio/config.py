@@ -43,6 +43,7 @@ from newsaudio.show import parse_explicit as parse_explicit
 
 if TYPE_CHECKING:
     from newsaudio.pipeline.compose import DigestConfig, DigestSettings
+    from newsaudio.summarize import SummarizerSettings
 
 _LOG = logging.getLogger(__name__)
 
@@ -171,6 +172,8 @@ class SettingsFile:
                 continue  # [cluster] address: read by SettingsFile.cluster()
             if key == "digest" and isinstance(value, dict):
                 continue  # [digest]: read by SettingsFile.digests()
+            if key == "summarizer" and isinstance(value, dict):
+                continue  # [summarizer]: read by SettingsFile.summarizer()
             if key in tables and isinstance(value, dict):
                 for sub, sub_value in value.items():
                     setting = TABLES.get((key, sub))
@@ -229,6 +232,32 @@ class SettingsFile:
                 raise ConfigError(f"{where}: expected true, false or a table")
         return DigestConfig(show, sources)
 
+    def summarizer(self) -> dict[str, str]:
+        """The ``[summarizer]`` table (see :func:`read_summarizer_config`) as its string
+        values (``name``, ``base_url``, ``model``, ``api_key_env``). Raises ConfigError naming
+        the file and key for an unknown key or a value that is not a non-empty string."""
+        path = self.path
+        table = self.document.get("summarizer")
+        if table is None:
+            return {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: summarizer: expected a [summarizer] table")
+        out: dict[str, str] = {}
+        for key, value in table.items():
+            if key not in _SUMMARIZER_KEYS:
+                raise ConfigError(
+                    f"{path}: [summarizer] unknown setting {key!r} "
+                    f"(known: {', '.join(sorted(_SUMMARIZER_KEYS))})"
+                )
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{path}: [summarizer] {key}: expected a non-empty string")
+            out[key] = value.strip()
+        if "api_key" in table:
+            raise ConfigError(f"{path}: [summarizer] api_key: name a variable in api_key_env")
+        return out
+
+
+_SUMMARIZER_KEYS = {"name", "base_url", "model", "api_key_env"}
 
 _PARSED: dict[Path, tuple[tuple[int, int, int], SettingsFile]] = {}
 
@@ -270,7 +299,7 @@ def cluster_setting(config: Path | None = None, cwd: Path | None = None) -> str 
     return None if path is None else read_settings(path).cluster()
 
 
-_KEYS = {"enabled", "title", "max_articles", "max_minutes"}
+_KEYS = {"enabled", "title", "max_articles", "max_minutes", "brief", "story_seconds", "summarizer"}
 
 
 def _digest_settings(table: Mapping[str, Any], base: DigestSettings, where: str) -> DigestSettings:
@@ -304,7 +333,60 @@ def _digest_settings(table: Mapping[str, Any], base: DigestSettings, where: str)
         if isinstance(m, bool) or not isinstance(m, int | float) or m < 0.5:
             raise ConfigError(f"{where}: max_minutes: expected a number of at least 0.5")
         values["max_minutes"] = float(m)
+    if "brief" in table:
+        if not isinstance(table["brief"], bool):
+            raise ConfigError(f"{where}: brief: expected true or false")
+        values["brief"] = table["brief"]
+    if "story_seconds" in table:
+        sec = table["story_seconds"]
+        if isinstance(sec, bool) or not isinstance(sec, int | float) or not 5 <= sec <= 600:
+            raise ConfigError(f"{where}: story_seconds: expected a number from 5 to 600")
+        values["story_seconds"] = float(sec)
+    if "summarizer" in table:
+        from newsaudio.summarize import SUMMARIZERS
+
+        name = table["summarizer"]
+        if name not in SUMMARIZERS:
+            raise ConfigError(
+                f"{where}: summarizer: expected one of {', '.join(SUMMARIZERS)}, got {name!r}"
+            )
+        values["summarizer"] = name
     return dataclasses.replace(base, **values)
+
+
+def read_summarizer_config(
+    path: Path | None,
+    *,
+    name: str | None = None,
+    base_url: str | None = None,
+    model: str | None = None,
+    cache_dir: Path | None = None,
+) -> SummarizerSettings:
+    """The :class:`~newsaudio.summarize.SummarizerSettings` of a run: the flags (``name``,
+    ``base_url``, ``model``; None: not given) over the ``[summarizer]`` table of ``path``::
+
+        [summarizer]
+        name = "llm"                          # lead (default) or llm
+        base_url = "http://127.0.0.1:11434/v1"
+        model = "qwen2.5:3b"
+        api_key_env = "OPENAI_API_KEY"        # the variable's name; the key is never stored
+
+    Raises ConfigError naming the file and key."""
+    from newsaudio.summarize import SUMMARIZERS, SummarizerSettings
+
+    table = read_settings(path).summarizer() if path is not None else {}
+    chosen = name or table.get("name") or "lead"
+    if chosen not in SUMMARIZERS:
+        raise ConfigError(
+            f"{path}: [summarizer] name: expected one of {', '.join(SUMMARIZERS)}, got {chosen!r}"
+        )
+    return SummarizerSettings(
+        name=chosen,
+        base_url=base_url or table.get("base_url"),
+        model=model or table.get("model"),
+        api_key_env=table.get("api_key_env"),
+        cache_dir=cache_dir,
+    )
 
 
 def read_digest_config(path: Path | None) -> DigestConfig:

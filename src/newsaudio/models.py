@@ -60,6 +60,9 @@ class Article:
     image_url: str | None = None
     """An absolute http(s) URL of the article's lead image (``og:image``), if it names one."""
     wall: str | None = None  # why the page looks like a login wall or paywall, else None
+    full_story_url: str | None = None
+    """A digest brief's link to the full story (the show's own episode of the article, a page
+    anchor); chapters link here instead of ``source_url``. None: ``source_url``."""
 
 
 @dataclass(frozen=True)

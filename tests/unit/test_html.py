@@ -156,3 +156,33 @@ def test_html_suffixes(tmp_path: Path) -> None:
         path = tmp_path / f"page{suffix}"
         path.write_text(NEWS_PAGE, encoding="utf-8")
         assert load(str(path)).byline == "Mara Lindqvist"
+
+
+LINKED_NAMES = (
+    "<html><head><title>Campaign defended</title></head><body><article>"
+    "<h1>Campaign defended</h1>"
+    '<p>South Dakota Gov. <span class="rollover-people" data-behavior="rolloverpeople">'
+    '<a class="rollover-people-link" href="/people/kristi-noem">Kristi Noem</a>'
+    '<span class="rollover-people-block"><span class="rollover-block"><img src="n.jpg">'
+    "<span>Kristi Noem is the governor of South Dakota. Follow her.</span></span></span>"
+    "</span> (R) is defending the state's launch of an anti-drug campaign on Monday.</p>"
+    '<p>MADRID — <a class="sn-player-post-link" href="/p/nadal">Rafael Nadal</a> kept '
+    "Spain's hopes alive, then the doubles pair completed the comeback for a 2-1 win.</p>"
+    "<p>The campaign's slogan drew attention online, and officials said it worked as "
+    "planned, with more visits to the help website than in any month before.</p>"
+    '<p><a class="share-link" href="/share">Share this story</a></p>'
+    "</article></body></html>"
+)
+
+
+def test_linked_names_in_a_sentence_are_kept_and_their_cards_dropped() -> None:
+    """A name linked to a pop-up card (thehill.com, sportsnet.ca) stays in its sentence;
+    the card, and a paragraph that is only a chrome link, are still dropped."""
+    article = parse_html(LINKED_NAMES, source="t.html", source_key="k")
+    text = [b.text for b in article.blocks]
+    assert text[0] == (
+        "South Dakota Gov. Kristi Noem (R) is defending the state's launch of an anti-drug "
+        "campaign on Monday."
+    )
+    assert text[1].startswith("MADRID — Rafael Nadal kept Spain's hopes alive")
+    assert not any("Follow her" in t or "Share this story" in t for t in text)

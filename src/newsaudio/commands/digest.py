@@ -8,6 +8,13 @@ from pathlib import Path
 
 import click
 
+from newsaudio.commands._brief import (
+    brief_options,
+    echo_brief_notes,
+    make_brief_options,
+    story_records,
+    story_seconds,
+)
 from newsaudio.commands._common import (
     cache_dir_option,
     cluster_address,
@@ -42,8 +49,10 @@ from newsaudio.commands._show import load_show_from, show_options
     is_flag=True,
     help="Print one JSON object: the keys of 'add --json' plus chapters "
     "([{title, start_ms, url}]), stories, left_out, duplicates and failed; with --cluster "
-    "also workers (the worker that spoke each story).",
+    "also workers (the worker that spoke each story). With --brief each story is "
+    "{title, brief: lead|llm, seconds, sentences, summarizer}.",
 )
+@brief_options
 @show_options
 @voice_option
 @speed_option
@@ -66,6 +75,10 @@ def digest(
     cache_dir: Path | None,
     no_jingle: bool,
     cluster: str | None,
+    brief_seconds: float | None,
+    summarizer: str | None,
+    llm_url: str | None,
+    llm_model: str | None,
 ) -> None:
     """Make ONE episode from all SOURCEs, in order, with a chapter per story.
 
@@ -76,6 +89,13 @@ def digest(
 
     A source that cannot be read is reported on one line and left out (exit code: that
     error's); --strict makes it fatal. Two sources that are the same article are read once.
+
+    With --brief each story is told in about SECONDS (a morning briefing: ten stories at 60 s
+    make about ten minutes): its lead sentences, or with --summarizer llm a summary that is
+    read only when every number and name in it is found in the article (otherwise, or when
+    the endpoint fails, the lead; one line says so). Each chapter links to the show's own
+    episode of that story when it has one. Put --brief after the sources, or give it a value
+    (--brief=60): a bare --brief takes the next word as its value.
     """
     from newsaudio.pipeline.context import AddOptions, Runtime
     from newsaudio.pipeline.digest import digest as make_digest
@@ -85,8 +105,21 @@ def digest(
         config_file, remember=True, out_dir=out_dir, base_url=base_url, voice=voice, speed=speed
     )
     options = AddOptions.from_show(show, cache_dir=cache_dir, no_jingle=no_jingle)
-    runtime = Runtime(cache_dir=cache_dir)
+    from newsaudio.config import find_config, read_digest_config
+
+    defaults = read_digest_config(find_config(config_file)).show
     cluster = cluster_address(cluster, config_file)
+    brief = make_brief_options(
+        config_file,
+        seconds=brief_seconds or (defaults.story_seconds if defaults.brief else None),
+        enabled=defaults.brief or summarizer is not None,  # --summarizer implies --brief
+        summarizer=summarizer or defaults.summarizer,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        cache_dir=cache_dir,
+        measure=not cluster,  # on a cluster the voice is not loaded here: estimates
+    )
+    runtime = Runtime(cache_dir=cache_dir)
     with contextlib.ExitStack() as stack:
         render = None
         if cluster:  # a task per story, then one that assembles the digest; published here
@@ -105,6 +138,7 @@ def digest(
                 strict=strict,
                 progress=update,
                 render=render,
+                brief=brief,
             )
         finally:
             finish()
@@ -116,6 +150,7 @@ def digest(
         )
     if made.over_budget and max_minutes is not None:
         click.echo(f"newsaudio: note: {wording.over_budget_note(max_minutes)}", err=True)
+    echo_brief_notes(made)
     if made.left_out and max_minutes is not None:
         titles = [a.title for a in made.left_out]
         click.echo(f"newsaudio: note: {wording.left_out_note(titles, max_minutes)}", err=True)
@@ -127,6 +162,8 @@ def digest(
             {"title": c.title, "start_ms": c.start_ms, "url": c.url} for c in made.chapters
         ]
         record["stories"] = [a.title for a in made.stories]
+        if made.briefs:  # with --brief: an object per story
+            record["stories"] = story_records(made, story_seconds(made, ep.duration_ms))
         record["left_out"] = [a.title for a in made.left_out]
         record["duplicates"] = [a.source for a, _ in made.duplicates]
         record["failed"] = [{"source": s, "error": str(e)} for s, e in made.failed]

@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from newsaudio.commands._brief import (
+    brief_options,
+    echo_brief_notes,
+    story_records,
+    story_seconds,
+)
 from newsaudio.commands._common import (
     cache_dir_option,
     cluster_address,
@@ -22,8 +28,10 @@ from newsaudio.commands._show import load_show_from, show_options
 from newsaudio.errors import ExitStatus
 
 if TYPE_CHECKING:
+    from newsaudio.pipeline.compose import DigestConfig, DigestSettings
     from newsaudio.pipeline.update import PublishedDigest, PublishedItem
     from newsaudio.show import Show
+    from newsaudio.summarize import Summarizer
 
 
 def published_json(item: PublishedItem, show: Show) -> dict[str, Any]:
@@ -51,6 +59,10 @@ def digest_json(item: PublishedDigest, show: Show) -> dict[str, Any]:
     }
     if made.workers:  # on a cluster: the worker that spoke each story, in story order
         record["workers"] = list(made.workers)
+    if made.briefs:  # with briefs: an object per story
+        record["stories"] = story_records(
+            made, story_seconds(made, made.result.episode.duration_ms)
+        )
     return record
 
 
@@ -81,6 +93,7 @@ def digest_json(item: PublishedDigest, show: Show) -> dict[str, Any]:
     "(--no-digest: an episode each) [default: the [digest] settings of newsaudio.toml, "
     "per show or per source].",
 )
+@brief_options
 @speed_option
 @cache_dir_option
 @cluster_option
@@ -96,6 +109,10 @@ def update(
     config_file: Path | None,
     out_dir: Path | None,
     base_url: str | None,
+    brief_seconds: float | None,
+    summarizer: str | None,
+    llm_url: str | None,
+    llm_model: str | None,
 ) -> None:
     """Check every followed source and make an episode of each new item, published as it
     is made (then to the show's publish target, if it has one). Unchanged feeds cost one
@@ -103,7 +120,8 @@ def update(
     each source. Exits 10 when some items or sources failed (the rest are published); a
     second update started meanwhile exits 0 at once.
     With --digest (or [digest] enabled = true) the new items become one digest episode; no
-    new items: no episode, a one-line note, exit 0."""
+    new items: no episode, a one-line note, exit 0. With --brief (or [digest] brief = true)
+    each story of a digest is read as a brief (see ``digest --help``)."""
     from newsaudio.config import find_config, read_digest_config
     from newsaudio.executors import LazyExecutor
     from newsaudio.pipeline.context import AddOptions, Runtime
@@ -116,6 +134,9 @@ def update(
     if digest is not None:
         digests = digests.forced(digest)
     digesting = digests.show.enabled or any(s.enabled for s in digests.sources.values())
+    digests, summarizers = _briefs(
+        digests, config_file, brief_seconds, summarizer, llm_url, llm_model, cache_dir
+    )
 
     def printed(item: PublishedItem) -> None:
         if as_json:
@@ -127,12 +148,19 @@ def update(
             f"{item.source}, text from the {item.text_source})"
         )
 
-    with closing(LazyExecutor(cluster_address(cluster, config_file))) as executor:
+    address = cluster_address(cluster, config_file)
+    with closing(LazyExecutor(address)) as executor:
         report = run_update(
             show,
             options,
             Runtime(cache_dir=cache_dir),
-            UpdateOptions(dry_run=dry_run, limit=limit, digest=digests if digesting else None),
+            UpdateOptions(
+                dry_run=dry_run,
+                limit=limit,
+                digest=digests if digesting else None,
+                summarizers=summarizers,
+                measure_briefs=not address,
+            ),
             on_published=printed,
             executor=executor,
         )
@@ -153,6 +181,7 @@ def update(
             titles = "; ".join(a.title for a in bulletin.made.left_out)
             click.echo(f"newsaudio: note: left out of the digest until the next run: {titles}",
                        err=True)  # fmt: skip
+        echo_brief_notes(bulletin.made)
         if not as_json:
             ep = bulletin.made.result.episode
             minutes, seconds = divmod(round(ep.duration_ms / 1000), 60)
@@ -204,3 +233,46 @@ def update(
                 click.echo(f"  {story}")
     if report.failed:
         click.get_current_context().exit(int(ExitStatus.PARTIAL))
+
+
+def _briefs(
+    digests: DigestConfig,
+    config_file: Path | None,
+    seconds: float | None,
+    summarizer: str | None,
+    llm_url: str | None,
+    llm_model: str | None,
+    cache_dir: Path | None,
+) -> tuple[DigestConfig, dict[str, Summarizer]]:
+    """The digest settings with the flags applied (``--brief SECONDS``: every digest is a
+    briefing of that budget; ``--summarizer``: every briefing's summarizer), and the
+    summarizers the briefings need, created (and so checked) before the run: ConfigError
+    for an llm without URL or model."""
+    import dataclasses
+
+    from newsaudio.config import find_config, read_summarizer_config
+    from newsaudio.pipeline.compose import DigestConfig
+    from newsaudio.summarize import create
+
+    def forced(settings: DigestSettings) -> DigestSettings:
+        values: dict[str, Any] = {}
+        if seconds is not None:
+            values.update(brief=True, story_seconds=seconds)
+        if summarizer is not None:
+            values["summarizer"] = summarizer
+        return dataclasses.replace(settings, **values)
+
+    digests = DigestConfig(forced(digests.show), {k: forced(v) for k, v in digests.sources.items()})
+    wanted = [s for s in (digests.show, *digests.sources.values()) if s.enabled and s.brief]
+    if not wanted:
+        return digests, {}
+    path = find_config(config_file)
+    base = read_summarizer_config(path, base_url=llm_url, model=llm_model, cache_dir=cache_dir)
+    summarizers: dict[str, Summarizer] = {"default": create(base)}
+    for name in {s.summarizer for s in wanted if s.summarizer}:
+        summarizers[name] = (
+            summarizers["default"]
+            if name == base.name
+            else create(dataclasses.replace(base, name=name))
+        )
+    return digests, summarizers

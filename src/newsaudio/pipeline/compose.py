@@ -105,7 +105,7 @@ def story_lines(
     text = wording.attribution(article.site_name, article.title, index)
     mark = ChapterMark(
         wording.headline(article.title) or article.title,
-        url=canonical_link(article.source_url) if article.source_url else None,
+        url=canonical_link(url) if (url := article.full_story_url or article.source_url) else None,
         image_url=article.image_url,
         transition=True,
     )
@@ -221,12 +221,19 @@ class DigestSettings:
     """How ``update`` makes digests: ``enabled`` (the run's new items become one digest
     instead of one episode each), ``title`` (a pattern with ``{date:...}`` strftime fields
     and ``{show}``; None: the default title), ``max_articles`` (the rest wait for the next
-    run) and ``max_minutes`` (whole stories dropped from the end wait too)."""
+    run), ``max_minutes`` (whole stories dropped from the end wait too) and ``brief`` (each
+    story told as a brief, see below)."""
 
     enabled: bool = False
     title: str | None = None
     max_articles: int | None = None
     max_minutes: float | None = None
+    brief: bool = False
+    """Each story read as a brief (``digest --brief``) of ``story_seconds``."""
+    story_seconds: float = 60.0
+    summarizer: str | None = None
+    """The brief's summarizer (``lead``, ``llm``); None: the ``[summarizer]`` table's, else
+    ``lead``."""
 
     def title_for(self, show_title: str, moment: datetime) -> str | None:
         """The title for a digest made at ``moment`` (local time of the show), or None for

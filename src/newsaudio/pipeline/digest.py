@@ -1,6 +1,11 @@
 """A digest: several sources composed into one Script (:mod:`newsaudio.pipeline.compose`, a
 chapter per story), rendered with the same :func:`~newsaudio.pipeline.render.render_script`
 as a single article, and published by the single writer.
+
+With a :class:`BriefOptions` (``digest --brief``) each story is first told as a brief by a
+summarizer (:mod:`newsaudio.summarize`): the story keeps its attribution line and chapter,
+and only its brief is read; the chapter links to the show's own episode of the article when
+it has one (page anchor), else to the article.
 """
 
 from __future__ import annotations
@@ -36,10 +41,12 @@ from newsaudio.pipeline.context import (
     work_folder,
 )
 from newsaudio.pipeline.render import load_article, publish_rendition, render_script
+from newsaudio.publish import list_episodes
 from newsaudio.show import Show
 from newsaudio.sources.identity import canonical_link
+from newsaudio.summarize import Brief, Summarizer
 from newsaudio.text import wording
-from newsaudio.text.prepare import Pauses
+from newsaudio.text.prepare import Pauses, line
 from newsaudio.tts.base import (
     voice_for_language,
 )
@@ -234,6 +241,103 @@ def render_digest(
 
 
 @dataclass(frozen=True)
+class BriefOptions:
+    """``digest --brief``: each story told in about ``seconds`` (a budget per story, > 0) by
+    ``summarizer``; ``measure``: sentences already in the segment cache count with their
+    synthesized length (loads the voice in this process; off for cluster runs)."""
+
+    seconds: float
+    summarizer: Summarizer
+    measure: bool = True
+
+
+def _full_story_urls(show: Show) -> dict[str, str]:
+    """The page anchor of each single episode of ``show``, by its source key."""
+    from urllib.parse import quote
+
+    return {
+        ep.source_key: f"{show.public_url}#{quote(ep.guid, safe='-._~:')}"
+        for ep in list_episodes(show)
+        if not ep.source_key.startswith("digest:")
+    }
+
+
+def _measured_seconds(
+    show: Show, options: AddOptions, runtime: Runtime, article: Article
+) -> Callable[[str], float | None]:
+    """``seconds_for(sentence)``: the sentence's synthesized length in seconds when all its
+    chunks are in the segment cache (as a full story made them), else None."""
+    voice_name = voice_for_language(reading_language(article, show), options.voice).name
+    engine = runtime.engine(voice_name, options.speed)
+    identity = engine.identity()
+
+    def seconds_for(sentence: str) -> float | None:
+        total = 0.0
+        for utterance in line(
+            "sentence",
+            sentence,
+            0,
+            0,
+            max_chars=engine.max_chars,
+            lexicon=options.lexicon,
+            language=article.language,
+        ):
+            segment = runtime.cache.get(runtime.cache.key(identity, utterance.spoken))
+            if segment is None:
+                return None
+            cut = trim(segment.samples, segment.sample_rate_hz)
+            total += (cut.end - cut.onset) / segment.sample_rate_hz
+        return total
+
+    return seconds_for
+
+
+STORY_OVERHEAD_S = 2.8
+"""A story's time besides its attribution line's words and its brief: the transition (a sting
+and its gap, or a pause without jingles, about 1.5-2 s) and the pause after the attribution
+line (0.8 s), in seconds."""
+
+
+def brief_budget(story_seconds: float, attribution: str) -> float:
+    """Seconds left for a story's brief when the whole story (transition, attribution line,
+    brief) should last ``story_seconds``: the attribution's estimated length and
+    :data:`STORY_OVERHEAD_S` taken off, and at least half of ``story_seconds``."""
+    from newsaudio.summarize.lead import estimate_seconds
+
+    spent = estimate_seconds(attribution) + STORY_OVERHEAD_S
+    return max(story_seconds / 2, story_seconds - spent)
+
+
+def make_briefs(
+    articles: Sequence[Article],
+    brief: BriefOptions,
+    show: Show,
+    seconds_for: Callable[[Article], Callable[[str], float | None] | None] | None = None,
+) -> list[Brief]:
+    """Each article's :class:`Brief` (in order), within :func:`brief_budget` so that the
+    whole story lasts about ``brief.seconds``; each brief's Article links its chapter to
+    the show's own episode of that article when there is one. Never raises for a loaded
+    article (summarizers fall back to the lead)."""
+    urls = _full_story_urls(show)
+    briefs: list[Brief] = []
+    for i, article in enumerate(articles):
+        budget = brief_budget(
+            brief.seconds, wording.attribution(article.site_name, article.title, i)
+        )
+        _LOG.info("stage brief: %s (%s, %.1f s)", article.title, brief.summarizer.name, budget)
+        made = brief.summarizer.brief(
+            article, budget, seconds_for(article) if seconds_for else None
+        )
+        full = urls.get(article.source_key)
+        if full is not None:
+            made = dataclasses.replace(
+                made, article=dataclasses.replace(made.article, full_story_url=full)
+            )
+        briefs.append(made)
+    return briefs
+
+
+@dataclass(frozen=True)
 class DigestResult:
     """What ``digest`` produced: the published episode (:class:`Result`), its chapters, the
     stories read, those left out by the time budget, duplicates read once
@@ -251,6 +355,8 @@ class DigestResult:
     failed: tuple[tuple[str, NewsaudioError], ...] = ()
     workers: tuple[str, ...] = ()
     failed_stories: tuple[tuple[Article, NewsaudioError], ...] = ()
+    briefs: tuple[Brief, ...] = ()
+    """With ``--brief``: each read story's brief, in story order (empty otherwise)."""
 
 
 def digest(
@@ -265,6 +371,7 @@ def digest(
     progress: ProgressCallback | None = None,
     assets: RunAssets | None = None,
     render: Callable[..., DigestRendition] | None = None,
+    brief: BriefOptions | None = None,
 ) -> DigestResult:
     """Make and publish one digest episode from ``sources`` (paths, URLs, ``-`` or Articles
     already loaded), in order: :func:`check_run`, load each, drop duplicates,
@@ -275,7 +382,9 @@ def digest(
     published), and what :func:`render_digest` and :func:`publish_rendition` raise.
     ``render`` replaces :func:`render_digest` (same arguments; a cluster executor's
     ``render_digest`` speaks the stories on its workers, and a story that fails there is
-    left out like a source that cannot be loaded, or raised with ``strict``).
+    left out like a source that cannot be loaded, or raised with ``strict``). ``brief``:
+    each story is read as its brief (:func:`make_briefs`; measured through the segment cache
+    when rendered here); the result's stories are the loaded Articles, ``briefs`` theirs.
     """
 
     assets = assets or check_run(show, options)
@@ -296,6 +405,29 @@ def digest(
         reasons = "; ".join(str(exc) for _, exc in failed)
         raise InputError("digest", f"no usable source ({reasons})")
     articles, duplicates = dedupe(loaded)
+    briefs: dict[int, Brief] = {}
+    original: dict[int, Article] = {}
+    if brief is not None:
+        measure = None
+        if brief.measure:  # sentences already spoken count with their measured length
+
+            def measure(article: Article) -> Callable[[str], float | None] | None:
+                try:
+                    return _measured_seconds(show, options, runtime, article)
+                except NewsaudioError as exc:  # no voice here: estimates only
+                    _LOG.info("briefs estimated, not measured (%s)", plain_reason(exc))
+                    return None
+
+        made_briefs = make_briefs(articles, brief, show, measure)
+        told = [b.article for b in made_briefs]
+        for article, made_brief in zip(articles, made_briefs, strict=True):
+            briefs[id(made_brief.article)] = made_brief
+            original[id(made_brief.article)] = article
+        articles = told
+
+    def back(story: Article) -> Article:
+        return original.get(id(story), story)
+
     with work_folder(show) as work:
         context = RenderContext(show, options, runtime, assets, progress)
         made = (render or render_digest)(
@@ -307,11 +439,12 @@ def digest(
     return DigestResult(
         result,
         made.rendition.timeline.chapters,
-        made.stories,
-        made.left_out,
+        tuple(back(a) for a in made.stories),
+        tuple(back(a) for a in made.left_out),
         made.over_budget,
         tuple(duplicates),
         (*failed, *((story.source, exc) for story, exc in made.failed)),
         made.workers,
-        made.failed,
+        tuple((back(a), exc) for a, exc in made.failed),
+        tuple(briefs[id(a)] for a in made.stories if id(a) in briefs),
     )

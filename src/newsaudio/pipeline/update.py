@@ -38,7 +38,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -57,7 +57,7 @@ from newsaudio.pipeline.context import (
     Runtime,
     check_run,
 )
-from newsaudio.pipeline.digest import DigestResult, digest
+from newsaudio.pipeline.digest import BriefOptions, DigestResult, digest
 from newsaudio.pipeline.render import publish_rendition
 from newsaudio.publish import guid_for
 from newsaudio.show import Show
@@ -87,6 +87,7 @@ from newsaudio.sources.state import (
     StateStore,
     advance,
 )
+from newsaudio.summarize import Summarizer
 from newsaudio.text import wording
 
 if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` stays instant)
@@ -108,6 +109,12 @@ class UpdateOptions:
     digest: DigestConfig | None = None
     """``[digest]`` settings: sources they enable get one digest of this run's new items
     instead of an episode each (:func:`make_digest`). None: no digests."""
+    summarizers: Mapping[str, Summarizer] = field(default_factory=dict)
+    """For digests with ``brief``: the summarizers by name (one per run, so a summary cache
+    and a dead endpoint are shared by the run's digests); ``"default"`` names the one used
+    when a ``[digest]`` table names none."""
+    measure_briefs: bool = True
+    """Brief sentences already in the segment cache count with their measured length."""
 
 
 @dataclass
@@ -525,6 +532,8 @@ def make_digests(
     runtime: Runtime,
     assets: RunAssets,
     render: Callable[..., Any] | None = None,
+    summarizers: Mapping[str, Summarizer] | None = None,
+    measure_briefs: bool = True,
 ) -> list[_Work]:
     """Make one digest episode of the picked items of every source whose ``[digest]``
     settings are enabled (sources with the same settings share one digest; stories in the
@@ -536,8 +545,11 @@ def make_digests(
     left out stay ``new`` for the next run; an item whose text fails fails alone; a digest
     that fails to render or publish fails each of its items (retried next run). ``render``
     renders each digest (an executor's ``render_digest``; default: in this process); a
-    story that fails alone on a cluster fails its item alone.
+    story that fails alone on a cluster fails its item alone. A group whose settings have
+    ``brief`` reads each story as its brief, by the summarizer its settings name (from
+    ``summarizers``; ``"default"`` when they name none).
     """
+    summarizers = summarizers or {}
     groups: dict[DigestSettings, list[_Work]] = {}
     rest: list[_Work] = []
     for work in works:
@@ -547,7 +559,12 @@ def make_digests(
         else:
             rest.append(work)
     for settings, group in groups.items():
-        _digest_group(run, group, settings, add_options, runtime, assets, render)
+        brief = None
+        if settings.brief:
+            chosen = summarizers.get(settings.summarizer or "default") or summarizers.get("default")
+            if chosen is not None:
+                brief = BriefOptions(settings.story_seconds, chosen, measure_briefs)
+        _digest_group(run, group, settings, add_options, runtime, assets, render, brief)
     return rest
 
 
@@ -559,6 +576,7 @@ def _digest_group(
     runtime: Runtime,
     assets: RunAssets,
     render: Callable[..., Any] | None = None,
+    brief: BriefOptions | None = None,
 ) -> None:
 
     articles: list[Article] = []
@@ -585,6 +603,7 @@ def _digest_group(
             max_minutes=settings.max_minutes,
             assets=assets,
             render=render,
+            brief=brief,
         )
     except NewsaudioError as exc:
         for work in by_key.values():
@@ -685,7 +704,15 @@ def run_update(
             executor = stack.enter_context(contextlib.closing(create_executor(None)))
         if options.digest is not None:
             works = make_digests(
-                run, works, options.digest, add_options, runtime, assets, executor.render_digest
+                run,
+                works,
+                options.digest,
+                add_options,
+                runtime,
+                assets,
+                executor.render_digest,
+                options.summarizers,
+                options.measure_briefs,
             )
         by_voice: dict[str | None, list[_Work]] = {}
         for work in works:

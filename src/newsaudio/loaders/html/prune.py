@@ -50,7 +50,8 @@ def prune(tree: Any) -> None:
     put the whole page in one ``<form>``). Then
     ARIA navigation, banners and hidden elements, and elements whose class or id names
     page chrome (newsletter sign-ups, related stories, galleries, video players, pop-up
-    name cards, share bars...) while they hold under a quarter of the page's text. Last,
+    name cards, share bars...) while they hold under a quarter of the page's text, but not a
+    link read inside a sentence (:func:`_link_in_sentence`: a linked name). Last,
     bare text in a ``<div>`` gets paragraphs (:func:`_wrap_bare_text`).
     """
     from lxml import etree
@@ -81,9 +82,28 @@ def prune(tree: Any) -> None:
             and _CHROME_CLASS.search(marks)
             and _text_length(el) < _CHROME_MAX_SHARE * total
             and not _holds_prose(el)
+            and not _link_in_sentence(el)
         ):
             el.drop_tree()
     _wrap_bare_text(tree)
+
+
+def _link_in_sentence(el: Any) -> bool:
+    """True for a link read as part of a sentence, or the inline wrapper of one: an ``<a>``
+    (or an element with an ``<a>`` child) inside a paragraph that has more text than the
+    link. Sites mark linked names with classes that name their pop-up cards
+    (``<span class="rollover-people"><a class="rollover-people-link">Kristi Noem</a><span
+    class="rollover-people-block">...card...</span></span>``, ``<a
+    class="sn-player-post-link">Rafael Nadal</a>``): the name stays in the sentence, while
+    the card, marked as chrome itself, is still dropped."""
+    link = el if el.tag == "a" else next((c for c in el if c.tag == "a"), None)
+    if link is None:
+        return False
+    paragraph = next((a for a in el.iterancestors() if a.tag == "p"), None)
+    if paragraph is None:
+        return False
+    name = " ".join(link.text_content().split())
+    return 0 < len(name) <= 80 and _text_length(paragraph) > 2 * len(name)
 
 
 _BARE_TEXT_CONTAINERS = ("div", "section", "article", "main", "center")
