@@ -81,16 +81,21 @@ def _write(folder: Path) -> list[Path]:
     return paths
 
 
+def _enter(root: Path, mp: pytest.MonkeyPatch) -> None:
+    """Work in ``root`` (its voices/fake.toml), with its cache and quick LLM retries."""
+    mp.chdir(root)
+    mp.setenv("NEWSAUDIO_CACHE_DIR", str(root / "cache"))
+    mp.setenv("NEWSAUDIO_LLM_BACKOFF_BASE_S", "0.01")
+    mp.setenv("NEWSAUDIO_LLM_TIMEOUT_S", "5")
+
+
 @pytest.fixture(scope="module")
-def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def made_show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A show folder with the fake voice, the stories as files, the first three already made
     into episodes of their own (so their sentences are in the segment cache)."""
     root = tmp_path_factory.mktemp("brief")
     with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        mp.setenv("NEWSAUDIO_CACHE_DIR", str(root / "cache"))
-        mp.setenv("NEWSAUDIO_LLM_BACKOFF_BASE_S", "0.01")
-        mp.setenv("NEWSAUDIO_LLM_TIMEOUT_S", "5")
+        _enter(root, mp)
         write_fake_voice(root)
         paths = _write(root)
         common = ["--voice", "fake", "--out", "show", "--base-url", "https://pod.example/"]
@@ -99,6 +104,14 @@ def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         singles = [json.loads(line) for line in out.splitlines()]
         yield {"root": root, "paths": [str(p) for p in paths], "common": common,
                "singles": singles}  # fmt: skip
+
+
+@pytest.fixture
+def show(made_show: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The module's show, each test working in its folder (every test starts in an empty
+    folder with no NEWSAUDIO_* variables: tests/support/fixtures.py)."""
+    _enter(made_show["root"], monkeypatch)
+    return made_show
 
 
 def test_lead_brief_reads_the_first_sentences_from_the_cache(show: dict[str, Any]) -> None:

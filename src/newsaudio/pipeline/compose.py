@@ -105,7 +105,8 @@ def story_lines(
     text = wording.attribution(article.site_name, article.title, index)
     mark = ChapterMark(
         wording.headline(article.title) or article.title,
-        url=canonical_link(url) if (url := article.full_story_url or article.source_url) else None,
+        url=article.full_story_url  # the show's own episode (page anchor), else the article
+        or (canonical_link(article.source_url) if article.source_url else None),
         image_url=article.image_url,
         transition=True,
     )
