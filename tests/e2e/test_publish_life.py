@@ -33,6 +33,7 @@ from newsaudio.pipeline import AddOptions, Result, Runtime, add
 from newsaudio.publish import remove_episode
 from newsaudio.publish.remote import public_files, publish_show
 from tests.support import run_cli as run
+from tests.support.episodes import public_show
 from tests.support.remote_servers import BUCKET, SlowProxy, aws_env, moto_s3
 
 BASE = "https://pod.example.org/"
@@ -79,7 +80,7 @@ def week_old_article(workdir: Path, body: str = "The ferry is back on the harbou
 
 
 def test_week_old_article_is_newest_and_keep_1_keeps_it(workdir: Path) -> None:
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     for title in ("Monday news", "Tuesday news"):
         add_one(workdir, show, title, datetime.now(UTC) - timedelta(hours=3))
     article = week_old_article(workdir)
@@ -224,7 +225,7 @@ def test_keep_days_applies_to_catalog_feed_files_and_remote(workdir: Path, tmp_p
         f'[publish]\nto = "{www}"\n\n[retention]\nkeep_days = 3\n',
         encoding="utf-8",
     )
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     old = add_one(workdir, show, "Old story", datetime.now(UTC) - timedelta(days=10))
     code, _, err = run("publish")
     assert code == 0, err
@@ -302,7 +303,7 @@ def test_kill_9_during_publish_leaves_a_consistent_remote(
         aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
         region_name="us-east-1",
     )
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     results = [add_one(workdir, show, f"Story {n}") for n in range(3)]
     prefix = f"kill-{after}"
     if after == 14:  # this point kills a publish that also deletes: a full publish first,

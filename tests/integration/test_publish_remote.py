@@ -24,6 +24,7 @@ from newsaudio.pipeline import AddOptions, Result, Runtime, add
 from newsaudio.publish import remove_episode
 from newsaudio.publish.remote import PublishReport, public_files, publish_show
 from tests.support import run_cli as run
+from tests.support.episodes import public_show
 from tests.support.remote_servers import (
     BUCKET,
     FAKE_KEY_ID,
@@ -126,7 +127,7 @@ def exercise_target(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Show:
     """The incremental, ordered life of a target: first publish, second, add, remove."""
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     make_episodes(workdir, show, ["One", "Two"])
     first = publish_json(show, url)
     assert sorted(first["uploaded"]) == sorted(local_files(show))
@@ -236,7 +237,7 @@ def test_sftp_unknown_host_says_how_to_trust_it(
         (empty_home / ".ssh" / name).write_bytes((ssh_home.home / ".ssh" / name).read_bytes())
     os.chmod(empty_home / ".ssh" / "id_ed25519", 0o600)
     monkeypatch.setenv("HOME", str(empty_home))
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     make_episodes(workdir, show, ["One"])
     url = f"sftp://{ssh_home.user}@127.0.0.1:{ssh_home.port}{tmp_path / 'never'}"
     code, _, err = run("publish", "--out", str(show.out_dir), "--to", url)
@@ -258,7 +259,7 @@ def test_sftp_unknown_host_says_how_to_trust_it(
 def test_failures_name_target_and_file_and_leave_the_show(
     workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     (one,) = make_episodes(workdir, show, ["One"])
     before = {rel: path.read_bytes() for rel, path in public_files(show)}
     www = tmp_path / "www"
@@ -285,7 +286,7 @@ def test_failures_name_target_and_file_and_leave_the_show(
 
 
 def test_credentials_never_printed_logged_or_stored(workdir: Path, s3: Any) -> None:
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     make_episodes(workdir, show, ["One"])
     env = {**os.environ, "NEWSAUDIO_PUBLISH_TO": f"s3://{BUCKET}/creds"}
     done = subprocess.run(
@@ -305,7 +306,7 @@ def test_credentials_never_printed_logged_or_stored(workdir: Path, s3: Any) -> N
 
 
 def test_dry_run_changes_nothing(workdir: Path, tmp_path: Path) -> None:
-    show = Show(out_dir=workdir / "out", base_url=BASE)
+    show = public_show(workdir / "out", BASE)
     make_episodes(workdir, show, ["One"])
     www = tmp_path / "www"
     code, out, err = run(

@@ -55,3 +55,14 @@ def episode(**changes: object) -> Episode:
     }
     values.update(changes)
     return Episode(**values)  # type: ignore[arg-type]
+
+
+def public_show(out_dir: Path, base_url: str = "https://pod.example.org/") -> Show:
+    """A show in ``out_dir`` served at ``base_url``, kept as the show's setting (its
+    .newsaudio/settings.json) so that commands run on the folder (``publish --out``) see the
+    same base URL as the code that made its feed."""
+    from newsaudio.config import remember_base_url
+
+    show = Show(out_dir=out_dir, base_url=base_url)
+    remember_base_url(show, cwd=out_dir)
+    return show
