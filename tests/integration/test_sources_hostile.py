@@ -259,12 +259,14 @@ def test_source_whose_every_item_fails(workdir: Path, feeds: FeedServer) -> None
         for i in range(2)
     ]  # fmt: skip
     feeds.put("/rss.xml", rss(items))
+    for i in range(2):  # a server error (a 404 or 410 would read the feed's text instead)
+        feeds.status[f"/p/{i}"] = (500, {})
     run("follow", feeds.url("/rss.xml"))
     result = run("update")
     assert result.exit_code == 10 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all(
-        "HTTP 404" in line and "attempt 1 of 3" in line for line in lines
+        "HTTP 500" in line and "attempt 1 of 3" in line for line in lines
     )
     assert not list((workdir / "show").glob("episodes/*"))
 
