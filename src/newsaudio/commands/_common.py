@@ -169,8 +169,8 @@ def publish_after_run(show: Show) -> None:
         return
     from newsaudio.publish.remote import publish_show
 
-    warn_unreachable(show)
     report = publish_show(show)
+    warn_unreachable(show)
     click.echo(
         f"Published to {report.target}: {len(report.uploaded)} uploaded "
         f"({report.bytes:,} bytes), {len(report.deleted)} deleted, {report.unchanged} unchanged",

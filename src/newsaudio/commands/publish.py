@@ -54,13 +54,13 @@ def publish(
     from newsaudio.publish.remote import publish_show
 
     show = load_show_from(config_file, remember=not dry_run, out_dir=out_dir, base_url=base_url)
-    warn_unreachable(show)
 
     def step(action: str, key: str) -> None:
         if not as_json:
             click.echo(f"{action} {key}")
 
     report = publish_show(show, to_url, dry_run=dry_run, on_step=step)
+    warn_unreachable(show)  # after: a publish that fails says only why
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return
