@@ -325,7 +325,10 @@ def base64_html_newsletter() -> bytes:
     """A single text/html part in base64."""
     msg = _base("Issue 43: lighthouse repairs", sender="Lamp Notes <lamp@notes.example>")
     msg.set_content(
-        _html(f"<p>{'The lighthouse lens is being repolished this winter. ' * 12}</p>"),
+        _html(
+            f"<p>{'The lighthouse lens is being repolished this winter. ' * 12}</p>",
+            view_url="https://notes.example/lamp/43",
+        ),
         subtype="html",
         cte="base64",
     )
@@ -338,7 +341,10 @@ def latin1_newsletter() -> bytes:
         "Numéro 7 : la fête du port",
         sender="=?iso-8859-1?q?Le_Caf=E9_du_Port?= <cafe@port.example>",
     )
-    html = _html(f"<p>{'La fête du port aura lieu samedi près du quai. ' * 12}</p>")
+    html = _html(
+        f"<p>{'La fête du port aura lieu samedi près du quai. ' * 12}</p>",
+        view_url="https://port.example/numero-7",
+    )
     msg.set_content(
         html.encode("iso-8859-1"), maintype="text", subtype="html", cte="quoted-printable"
     )
@@ -352,7 +358,8 @@ def image_only_newsletter() -> bytes:
     msg.set_content(
         _html(
             '<table><tr><td><img src="https://harbour.example/p1.jpg" width="600"></td></tr>'
-            '<tr><td><img src="https://harbour.example/p2.jpg" width="600"></td></tr></table>'
+            '<tr><td><img src="https://harbour.example/p2.jpg" width="600"></td></tr></table>',
+            view_url="https://harbour.example/issues/44",
         ),
         subtype="html",
     )

@@ -201,8 +201,7 @@ class UpdateReport:
     def failed(self) -> bool:
         """True if some source, item or write-back failed in this run."""
         return any(
-            s.status in ("failed", "gone") or s.failed or s.write_back_failed
-            for s in self.sources
+            s.status in ("failed", "gone") or s.failed or s.write_back_failed for s in self.sources
         )
 
 
@@ -403,9 +402,7 @@ class _Run:
         """Move ``work``'s item to ``to`` (one transaction). A service's item published, or
         skipped as an article already made, gets its write-back ``pending`` in the same
         transaction: done after the feed is published (:mod:`.write_back`)."""
-        due = to is ItemState.PUBLISHED or (
-            to is ItemState.SKIPPED and reason == _SAME_ARTICLE
-        )
+        due = to is ItemState.PUBLISHED or (to is ItemState.SKIPPED and reason == _SAME_ARTICLE)
         if due and work.source.id in self.write_backs and work.record.write_back is None:
             extra.setdefault("write_back", "pending")
         work.record = replace(advance(work.record, to, reason), **extra)

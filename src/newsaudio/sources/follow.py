@@ -158,6 +158,9 @@ def _follow_service(show: Show, url: str, options: FollowOptions, now: datetime)
     if options.service.when_published not in (None, "none"):
         check_action(kind, options.service.when_published, address)
     listed = kind.list_new(1)
+    extra_check = getattr(kind, "check", None)  # a kind's own follow-time checks, if any
+    if callable(extra_check):
+        extra_check()
     if options.secrets:
         store(address, options.secrets)
     with StateStore.of(show.state_dir) as state, state.transaction():

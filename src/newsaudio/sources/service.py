@@ -128,7 +128,7 @@ def default_name(address: str) -> str:
     if name == "imap":
         parts = urlsplit(address)
         folder = unquote(parts.path.strip("/")) or "INBOX"
-        return f"{folder} ({parts.username}@{parts.hostname})"
+        return f"{folder} ({unquote(parts.username or '')}@{parts.hostname})"
     host = urlsplit(address.partition("+")[2]).hostname or address
     return f"{title} ({host})"
 

@@ -147,6 +147,13 @@ class ImapKind:
                 items.append(message_item(f"{validity}:{uid}", raw))
         return items
 
+    def check(self) -> None:
+        """At ``follow``: the ``move_to`` folder exists (else KindError naming it)."""
+        if not self.move_to:
+            return
+        with self._session() as conn:
+            self._open_folder(conn, self.move_to, readonly=True)
+
     def write_back(self, item: ServiceItem, action: str) -> None:
         """Mark the message ``\\Seen``, then move it to ``move_to`` if set."""
         check_action(self, action, self.address)
