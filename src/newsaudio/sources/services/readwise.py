@@ -15,11 +15,18 @@ API (https://readwise.io/reader_api):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from newsaudio.sources.services._http import HttpClient, parse_time
-from newsaudio.sources.services.base import KindError, ServiceItem, check_action, require
+from newsaudio.sources.services.base import (
+    KindError,
+    ServiceItem,
+    check_action,
+    require,
+    service_base,
+)
 
 BASE = "https://readwise.io"
 LOCATIONS = ("new", "later", "shortlist", "archive", "feed")
@@ -41,7 +48,9 @@ class ReadwiseKind:
         if scheme.lower() != "readwise" or location not in LOCATIONS:
             raise KindError(address, f"is not readwise:LOCATION ({', '.join(LOCATIONS)})")
         self.location = location
-        self.base = str(options.get("base_url") or BASE).rstrip("/")
+        # NEWSAUDIO_READWISE_API: another address of the same API (a proxy; tests)
+        base = options.get("base_url") or os.environ.get("NEWSAUDIO_READWISE_API") or BASE
+        self.base = service_base("readwise+" + str(base), "readwise")  # http: loopback only
         self.headers = {
             "Authorization": "Token " + require(credentials, ("token",), address)["token"]
         }
