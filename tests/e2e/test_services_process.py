@@ -128,6 +128,10 @@ def test_wallabag_follow_update_write_back_remove(
     quiet = run("update")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     assert len(wallabag.patched()) == 3  # nothing sent twice
+    logged = _newsaudio(workdir, "-v", "update")  # every log line of a run: no secret
+    _, log = logged.communicate(timeout=120)
+    assert logged.returncode == 0 and "Wallabag (127.0.0.1)" in log
+    assert not any(v in log for v in ("pa55-wallabag", "s3cr3t-client"))
 
     wallabag.entries.append(wallabag_entry(5))
     again = run("update", "--json")

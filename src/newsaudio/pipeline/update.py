@@ -287,6 +287,7 @@ class _Run:
                 options = ServiceOptions.from_json(source.options)
                 kind = open_service(source.url, options)
                 feed = service_feed(kind, source.url, max(LIST_LIMIT, source.limit))
+                _LOG.info("%s: %d items waiting in %s", source.name, len(feed.items), kind.name)
                 action = write_back_action(kind, options)
                 if action != "none":
                     self.write_backs[source.id] = action
