@@ -51,6 +51,7 @@ class Watched(WallabagStandIn):
         )
         self.feed = feed
         self.in_feed_at_patch: list[tuple[str, bool]] = []
+        self.feed_at_patch: list[str] = []
 
     def answer(self, request: Recorded) -> Answer:
         if request.method == "PATCH":
@@ -58,6 +59,7 @@ class Watched(WallabagStandIn):
             title = f"Article {entry_id}"
             text = self.feed.read_text(encoding="utf-8") if self.feed.is_file() else ""
             self.in_feed_at_patch.append((title, f"<title>{title}</title>" in text))
+            self.feed_at_patch.append(text)
         return super().answer(request)
 
     def patched(self) -> list[str]:
@@ -434,3 +436,23 @@ def test_newsletters_from_dovecot(
 
     quiet = run("update")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
+def test_digest_of_saved_articles_is_written_back_after_publish(
+    workdir: Path, wallabag: Watched, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in CREDS.items():
+        monkeypatch.setenv(f"WB_{key.upper()}", value)
+    creds = [f"--credential={k}=WB_{k.upper()}" for k in CREDS]
+    assert run("follow", "wallabag+" + wallabag.url, "--limit", "2", *creds).exit_code == 0
+    dry = run("update", "--digest", "--dry-run", "--json")
+    assert len(json.loads(dry.stdout)["planned"]) == 2 and not wallabag.patched()
+    made = run("update", "--digest", "--json")
+    assert made.exit_code == 0, made.stderr
+    out = json.loads(made.stdout)
+    (bulletin,) = out["episodes"]
+    assert bulletin["kind"] == "digest" and bulletin["stories"] == ["Article 4", "Article 3"]
+    assert sorted(wallabag.patched()) == ["/api/entries/3.json", "/api/entries/4.json"]
+    # the digest was in the published feed when each archive request came
+    assert all(bulletin["title"] in text for text in wallabag.feed_at_patch)
+    assert out["sources"][0]["written_back"] == 2
