@@ -23,11 +23,11 @@ def _credential_env(pairs: tuple[str, ...]) -> dict[str, str]:
     return env
 
 
-def _ask_secrets(url: str, env: dict[str, str]) -> dict[str, str]:
+def _ask_secrets(url: str, env: dict[str, str], again: bool = False) -> dict[str, str]:
     """The credentials of ``url``'s kind that neither ``env`` names nor credentials.toml
-    holds, asked with hidden input (from a terminal; else one line each from standard
-    input). Raises UsageError for a key the kind does not know, InputError for one not
-    given."""
+    holds (``again``: also those it holds), asked with hidden input (from a terminal; else
+    one line each from standard input). Raises UsageError for a key the kind does not
+    know, InputError for one not given."""
     from newsaudio.sources.credentials import read_all
     from newsaudio.sources.services import kind_class
     from newsaudio.sources.services.base import strip_secrets
@@ -40,7 +40,7 @@ def _ask_secrets(url: str, env: dict[str, str]) -> dict[str, str]:
             f"--credential {unknown[0]}: not a credential of this kind ({', '.join(keys)})"
         )
     stored = read_all().get(address, {})
-    missing = [k for k in keys if k not in env and not stored.get(k)]
+    missing = [k for k in keys if k not in env and (again or not stored.get(k))]
     secrets: dict[str, str] = {}
     for key in missing:
         if sys.stdin.isatty():
@@ -157,12 +157,20 @@ def follow(
             "--credential, --when-published, --move-to and --all-unread are for services "
             "and mailboxes, not feeds"
         )
-    followed = follow_source(
-        show,
-        url,
-        FollowOptions(name, voice, limit, include, exclude, full_text or "auto", service, secrets),
-        datetime.now(UTC),
-    )
+
+    def options() -> FollowOptions:
+        mode = full_text or "auto"
+        return FollowOptions(name, voice, limit, include, exclude, mode, service, secrets)
+
+    try:
+        followed = follow_source(show, url, options(), datetime.now(UTC))
+    except InputError as exc:
+        # the stored secrets were refused (a changed password): ask again, in a terminal
+        if not getattr(exc, "auth", False) or secrets or not sys.stdin.isatty():
+            raise
+        click.echo(f"newsaudio: {exc}; enter the credentials again", err=True)
+        secrets = _ask_secrets(url, service.credential_env, again=True)
+        followed = follow_source(show, url, options(), datetime.now(UTC))
     s = followed.source
     again = " (already followed; settings updated)" if followed.already else ""
     items = f"{followed.items} item{'' if followed.items == 1 else 's'}"
