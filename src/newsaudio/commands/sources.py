@@ -54,6 +54,15 @@ def sources(
                 "published": st.published,
                 "failed": st.failed,
                 "error": st.error,
+                **(
+                    {
+                        "kind": _kind(st.source.url),
+                        "write_back_failed": st.write_back_failed,
+                        "write_back_error": st.write_back_error,
+                    }
+                    if _kind(st.source.url)
+                    else {}
+                ),
             }
             for st in statuses
         ]
@@ -77,8 +86,19 @@ def sources(
             click.echo("  gone (HTTP 410): no longer checked")
         if st.error:
             click.echo(f"  last error: {st.error}")
+        if st.write_back_failed:
+            click.echo(
+                f"  write-back failed for {st.write_back_failed} (retried at the next update):"
+                f" {st.write_back_error}"
+            )
         if s.next_retry:
             click.echo(f"  next retry: {_when(s.next_retry)}")
+
+
+def _kind(url: str) -> str | None:
+    from newsaudio.sources.services import kind_of
+
+    return kind_of(url)
 
 
 def _show_from(ctx: click.Context, config_file: Path | None, out_dir: Path | None) -> Any:
