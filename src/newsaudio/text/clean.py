@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from newsaudio.errors import InputError
 from newsaudio.models import Article, Block
+from newsaudio.text.boilerplate_languages import patterns_for
 
 _LOG = logging.getLogger(__name__)
 
@@ -320,11 +321,16 @@ BOILERPLATE: list[re.Pattern[str]] = [
 _MAX_BOILERPLATE_LEN = 300  # a long block is article text even if it starts like a prompt
 
 
-def is_boilerplate(text: str) -> bool:
-    """True if the whole (cleaned) block is site chrome rather than article text."""
+def is_boilerplate(text: str, language: str = "en") -> bool:
+    """True if the whole (cleaned) block is site chrome rather than article text: one of
+    :data:`BOILERPLATE` or, for a German, French, Spanish, Portuguese or Italian article
+    (``language``, BCP 47), one of that language's patterns
+    (:mod:`newsaudio.text.boilerplate_languages`)."""
     if len(text) > _MAX_BOILERPLATE_LEN:
         return False
-    return any(p.fullmatch(text) for p in BOILERPLATE)
+    return any(p.fullmatch(text) for p in BOILERPLATE) or any(
+        p.fullmatch(text) for p in patterns_for(language)
+    )
 
 
 def has_words(text: str) -> bool:
@@ -504,7 +510,7 @@ def clean_article(article: Article) -> Article:
     for block in article.blocks:
         dropped += _overlong_runs(block.text)
         text = clean_text(block.text)
-        if not has_words(text) or is_boilerplate(text):
+        if not has_words(text) or is_boilerplate(text, article.language):
             continue
         if block.kind == "paragraph":
             rules = PARAGRAPH_RULES + (FIRST_PARAGRAPH_RULES if first_paragraph else [])

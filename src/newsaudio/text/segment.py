@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from newsaudio.text.sentence_guards import merge_for_language, primary_subtag
+
 NON_TERMINAL_ABBREVIATIONS = frozenset(
     [
         "cllr",
@@ -256,15 +258,16 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     """Split ``text`` into sentences, losslessly; every returned piece has a letter or digit.
 
     Returns ``[]`` when ``text`` has no letter or digit at all. Bounded in time whatever the
-    input.
+    input. ``language`` (BCP 47) picks pysbd's rules by its primary subtag and, for de, fr,
+    es, pt and it, the guards of :mod:`newsaudio.text.sentence_guards`.
     """
     if not _has_alnum(text):
         return []
-    pieces = _pysbd_split(text, language)
+    pieces = _pysbd_split(text, primary_subtag(language) or "en")
     refined: list[str] = []
     for piece in pieces:
         refined.extend(_split_inside(piece))
-    return _merge(refined)
+    return merge_for_language(_merge(refined), language)
 
 
 _CLAUSE_BREAKS: tuple[re.Pattern[str], ...] = (

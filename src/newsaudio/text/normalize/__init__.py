@@ -146,7 +146,17 @@ Order of work
    ``_tidy_punctuation``
        No space before ``, . ; : ? !``, no doubled period (an ellipsis stays).
 
-3. Whitespace collapsed to single spaces and stripped (every language).
+3. For German, French, Spanish, Portuguese (pt-BR, pt-PT) and Italian, the rules of
+   :func:`~.languages.rules_for`: one module per language (:mod:`.de`, :mod:`.fr`,
+   :mod:`.es`, :mod:`.pt`, :mod:`.it`) on the shared builders of :mod:`._continental`
+   (decimal comma, thousands dot or space, money with the currency before or after,
+   ordinals ``1.``/``1er``/``1º``/``1ª``, dates and times in the language's orders and
+   words, abbreviations and titles, letter names, number words from num2words with
+   agreement: ``1 Uhr`` -> ``ein Uhr``, ``1 heure`` -> ``une heure``, ``21 horas`` ->
+   ``veintiuna horas``); :mod:`._romance` holds what es, pt and it share. Same contract
+   as English: deterministic, idempotent, never raises.
+
+4. Whitespace collapsed to single spaces and stripped (every language).
 
 Other languages get the lexicon and whitespace only: no English word is ever produced.
 
@@ -167,6 +177,7 @@ from newsaudio.text.lexicon import Lexicon
 from newsaudio.text.normalize._common import (
     spell_letters,
 )
+from newsaudio.text.normalize._continental import run
 from newsaudio.text.normalize.abbreviations import (
     ABBREVIATIONS,
     ACRONYM_WORDS,
@@ -181,6 +192,7 @@ from newsaudio.text.normalize.dates_times import (
     _expand_dates,
     _expand_times,
 )
+from newsaudio.text.normalize.languages import rules_for
 from newsaudio.text.normalize.money_units import (
     UNITS,
     _expand_currency,
@@ -219,6 +231,7 @@ __all__ = [
     "UNITS",
     "VULGAR_FRACTIONS",
     "normalize",
+    "rules_for",
     "spell_letters",
 ]
 
@@ -291,4 +304,8 @@ def normalize(text: str, *, lexicon: Lexicon | None = None, language: str = "en"
         for rule in rules:
             text = rule(text)
         text = " ".join(text.split())
+        return text
+    rules_other = rules_for(language)
+    if rules_other is not None:
+        text = run(rules_other, text)
     return text
