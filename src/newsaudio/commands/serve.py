@@ -122,6 +122,10 @@ def serve(
     )
     if not (show.out_dir / "feed.xml").is_file() and not (inbox or scheduled):
         raise PublishError(f"{show.out_dir}: no feed.xml yet (newsaudio add ARTICLE first)")
+    if inbox or scheduled:
+        from newsaudio.fsutil import check_show_folder
+
+        check_show_folder(show)  # a read-only show folder fails here, with one line
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -203,12 +207,10 @@ def _serve_home(
     import os
     import sys
 
-    from newsaudio.fsutil import check_show_folder
     from newsaudio.pipeline.context import AddOptions
     from newsaudio.pipeline.home import Home, Schedule, limit_arenas
     from newsaudio.publish.serve import run
 
-    check_show_folder(show)  # a read-only show folder fails here, with one line
     if not (show.out_dir / "feed.xml").is_file():
         from newsaudio.publish import rebuild_show
 

@@ -56,7 +56,7 @@ PAGE_FILES = {
 
 def page_file(name: str) -> bytes:
     """A file of the inbox page (package data ``newsaudio/inbox/page/``)."""
-    return resources.files("newsaudio.inbox").joinpath("page", name).read_bytes()
+    return resources.files("newsaudio.inbox").joinpath("page").joinpath(name).read_bytes()
 
 
 def inbox_routes(
