@@ -96,7 +96,7 @@ def test_a_posted_link_becomes_one_episode_in_the_feed(
 def test_each_refusal_answers_one_json_error_and_queues_nothing(
     home: tuple[Path, Served, str], site: ArticleSite
 ) -> None:
-    folder, served, token = home
+    _folder, served, token = home
     api = served.base + "api/inbox"
     before = len(httpx.get(api, headers=auth(token)).json()["items"])
     cases = [
