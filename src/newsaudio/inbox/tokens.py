@@ -28,6 +28,7 @@ import re
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,6 +77,7 @@ def connect(path: Path, timeout_s: float = 10.0) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoint, never corrupt
     db.execute(SCHEMA)
     return db
 
@@ -89,6 +91,7 @@ class TokenStore:
         self.path = path
         self._now = now
         self._local = threading.local()
+        self._stamped: dict[str, float] = {}  # name -> monotonic time last_used was written
         connect(path).close()  # create the table once
 
     @property
@@ -137,7 +140,9 @@ class TokenStore:
 
     def check(self, token: str | None) -> str | None:
         """The device name that ``token`` belongs to (and its last use set to now), or
-        None. Compares every stored hash in constant time per hash."""
+        None. Compares every stored hash in constant time per hash. ``last_used`` is
+        written at most once a minute per device (minute precision is enough to tell a
+        device that is in use)."""
         if not token:
             return None
         presented = hash_token(token)
@@ -145,7 +150,9 @@ class TokenStore:
         for name, stored in self._db.execute("SELECT name, hash FROM inbox_tokens"):
             if hmac.compare_digest(presented, stored):
                 found = name  # keep looping: time does not depend on the position
-        if found is not None:
+        if found is not None and time.monotonic() - self._stamped.get(found, -1e9) >= 60:
+            # at most one write a minute per device: a request costs no write transaction
+            self._stamped[found] = time.monotonic()
             self._db.execute(
                 "UPDATE inbox_tokens SET last_used = ? WHERE name = ?", (self._now(), found)
             )
