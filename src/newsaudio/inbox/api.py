@@ -131,44 +131,68 @@ def inbox_routes(
             out[key] = value
         return out
 
+    def accept(
+        token: str, parsed: dict[str, str | None] | Refused
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Everything after the body is read, in one worker thread (one hop per request):
+        the token, the rate, the link rules, the queue. (status, JSON body, headers)."""
+        device = tokens.check(token)
+        if device is None:
+            return 401, {"error": "wrong or revoked token"}, {}
+        wait = rate.hit(device)
+        if wait is not None:
+            return (
+                429,
+                {"error": f"over {rate.limit} requests a minute"},
+                {"Retry-After": str(wait)},
+            )
+        try:
+            if isinstance(parsed, Refused):
+                raise parsed
+            url = pick_url(parsed["url"], parsed["text"], parsed["title"])
+            url = check_url(url, allow_private=allow_private)
+        except Refused as exc:
+            return exc.status, {"error": str(exc)}, {}
+        title = (parsed.get("title") or "").strip()[:300] or None
+        try:
+            got = queue.submit(url, title, device)
+        except Exception as exc:  # sqlite3.Error, OSError: read-only or full state folder
+            from newsaudio.errors import plain_reason
+
+            reason = f"cannot record the link ({plain_reason(exc)}); nothing queued"
+            return 503, {"error": reason}, {}
+        if got.created:
+            submitted()
+        body = {"id": got.id, "status": got.status, "position": got.position}
+        return (202 if got.created else 200), body, {}
+
     async def submit(request: Request) -> Response:
         if stopping():
             return error(
                 503, "the server is stopping; try again in a minute", **{"Retry-After": "60"}
             )
-        device, refusal = await authorize(request)
-        if refusal is not None:
-            return refusal
-        assert device is not None
-        wait = rate.hit(device)
-        if wait is not None:
-            return error(429, f"over {rate.limit} requests a minute", **{"Retry-After": str(wait)})
+        try:
+            check_query(request.url.query)
+        except Refused as exc:
+            return error(400, str(exc))
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
+            return error(401, "no token: send the header 'Authorization: Bearer TOKEN'")
         content_type = request.headers.get("content-type", "")
+        parsed: dict[str, str | None] | Refused
         try:
             body = await read_body(request)
             if content_type.lower().startswith("multipart/form-data"):
                 form = await _multipart(request, body)
-                fields = {k: form.get(k) for k in ("url", "text", "title")}
+                parsed = {k: form.get(k) for k in ("url", "text", "title")}
             else:
-                fields = fields_of(body, content_type)
-            url = pick_url(fields["url"], fields["text"], fields["title"])
-            url = await run_in_threadpool(check_url, url, allow_private=allow_private)
+                parsed = fields_of(body, content_type)
         except Refused as exc:
-            return error(exc.status, str(exc))
-        title = (fields.get("title") or "").strip()[:300] or None
-        try:
-            got = await run_in_threadpool(queue.submit, url, title, device)
-        except Exception as exc:  # sqlite3.Error, OSError: read-only or full state folder
-            from newsaudio.errors import plain_reason
-
-            return error(503, f"cannot record the link ({plain_reason(exc)}); nothing queued")
-        if got.created:
-            submitted()
-        return JSONResponse(
-            {"id": got.id, "status": got.status, "position": got.position},
-            202 if got.created else 200,
-            headers=api_headers,
-        )
+            if exc.status == 413:
+                return error(413, str(exc))
+            parsed = exc  # reported after the token is checked (401 first)
+        status, answer, headers = await run_in_threadpool(accept, token, parsed)
+        return JSONResponse(answer, status, headers={**api_headers, **headers})
 
     async def listing(request: Request) -> Response:
         _, refusal = await authorize(request)
