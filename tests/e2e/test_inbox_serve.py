@@ -144,6 +144,9 @@ def test_tokens_never_in_logs_ps_feed_or_page(home: tuple[Path, Served, str]) ->
     assert "script-src 'self'" in page.headers["content-security-policy"]
     manifest = httpx.get(served.base + "inbox/manifest.webmanifest").json()
     assert manifest["share_target"]["action"] == "/inbox"
+    for icon in manifest["icons"]:
+        got = httpx.get(served.base + icon["src"].lstrip("/"))
+        assert got.status_code == 200 and got.headers["content-type"] == "image/png"
     listed = cli(folder, "inbox", "token", "list", "--json")
     names = [t["name"] for t in json.loads(listed.stdout)["tokens"]]
     assert "phone" in names and token not in listed.stdout

@@ -23,6 +23,7 @@ no cookie and no CORS header; the page a strict Content-Security-Policy.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Callable
 from importlib import resources
@@ -51,11 +52,29 @@ PAGE_FILES = {
     "inbox.html": "text/html; charset=utf-8",
     "inbox.js": "text/javascript; charset=utf-8",
     "manifest.webmanifest": "application/manifest+json",
+    "icon-192.png": "image/png",
+    "icon-512.png": "image/png",
 }
 
 
+ICONS = {"icon-192.png": 192, "icon-512.png": 512}
+"""The web app manifest's icons (PNG, drawn like the show's generated cover)."""
+
+
+@functools.lru_cache(maxsize=8)
 def page_file(name: str) -> bytes:
-    """A file of the inbox page (package data ``newsaudio/inbox/page/``)."""
+    """A file of the inbox page (package data ``newsaudio/inbox/page/``), or one of the
+    :data:`ICONS` drawn as PNG."""
+    if name in ICONS:
+        import io
+
+        from PIL import Image
+
+        from newsaudio.cover import draw_cover
+
+        out = io.BytesIO()
+        Image.open(io.BytesIO(draw_cover("Inbox", ICONS[name]))).save(out, "PNG")
+        return out.getvalue()
     return resources.files("newsaudio.inbox").joinpath("page").joinpath(name).read_bytes()
 
 
