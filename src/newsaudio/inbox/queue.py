@@ -340,6 +340,18 @@ class InboxQueue:
         found = dict(self._db().execute("SELECT status, COUNT(*) FROM inbox_items GROUP BY status"))
         return {s: int(found.get(s, 0)) for s in STATUSES}
 
+    def due_in_s(self) -> float | None:
+        """Seconds until the next queued item may be claimed (0 when one is due now), or
+        None when nothing is queued."""
+        row = (
+            self._db()
+            .execute("SELECT MIN(not_before) FROM inbox_items WHERE status='queued'")
+            .fetchone()
+        )
+        if row is None or row[0] is None:
+            return None
+        return max(0.0, float(row[0]) - self.clock())
+
     def rendering(self) -> str | None:
         """The id of the item rendering now, or None."""
         row = (

@@ -283,7 +283,11 @@ class Home:
                         self.rendering = None
                         release_memory()
                     continue
-            self.wake.wait(5.0)
+            try:
+                due = self.queue.due_in_s()
+            except Exception:  # the database went away: look again later
+                due = None
+            self.wake.wait(5.0 if due is None else min(5.0, due + 0.05))
             self.wake.clear()
 
     def _render_item(self, item_id: str, url: str, runtime: Runtime) -> None:

@@ -224,3 +224,17 @@ TestQueueMachine.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
+def test_due_in_s_tells_the_worker_when_to_look_again(tmp_path: Path) -> None:
+    now = [1000.0]
+    q = InboxQueue(tmp_path / "s.sqlite", clock=lambda: now[0], retry_delay_s=lambda _n: 60.0)
+    assert q.due_in_s() is None
+    q.submit("https://news.example/a")
+    assert q.due_in_s() == 0.0
+    item = q.claim()
+    assert item is not None and q.due_in_s() is None
+    q.fail(item.id, "boom")
+    assert q.due_in_s() == 60.0
+    now[0] += 45
+    assert q.due_in_s() == 15.0
