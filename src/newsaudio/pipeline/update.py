@@ -35,6 +35,7 @@ and run again publishes each episode once (the rendition cache makes the redo ch
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import logging
@@ -496,6 +497,10 @@ def _page_or_error(item: FeedItem, source_key: str) -> Article | NewsaudioError:
         return exc
 
 
+FETCH_AHEAD = 3
+"""Linked pages fetched ahead of the render in progress (bounded: memory stays flat)."""
+
+
 def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Iterator[RenderJob]:
     """The render jobs of ``group``, in order. Linked pages are fetched by one background
     thread (so one request at a time, per host and overall) while earlier items render.
@@ -505,18 +510,32 @@ def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Ite
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsaudio-fetch")
     try:
         planned: set[str] = set()
-        queue: list[tuple[_Work, Future[Article | NewsaudioError] | list[Block]]] = []
-        for work in group:
-            decision = run.decide(work, planned)
-            if decision is None:
-                continue
-            text_source, blocks = decision
-            source_key = episode_source_key(work.source.url, work.item)
-            if text_source == "page":
-                queue.append((work, pool.submit(_page_or_error, work.item, source_key)))
-            else:
-                queue.append((work, blocks))
-        for work, pending_text in queue:
+        ahead: collections.deque[tuple[_Work, Future[Article | NewsaudioError] | list[Block]]] = (
+            collections.deque()
+        )
+        todo = iter(group)
+
+        def fill() -> None:
+            # at most FETCH_AHEAD pages fetched ahead: the pages (and their Articles) of a
+            # long run are not all held at once, only those about to be rendered
+            while len(ahead) < FETCH_AHEAD:
+                work = next(todo, None)
+                if work is None:
+                    return
+                decision = run.decide(work, planned)
+                if decision is None:
+                    continue
+                text_source, blocks = decision
+                source_key = episode_source_key(work.source.url, work.item)
+                if text_source == "page":
+                    ahead.append((work, pool.submit(_page_or_error, work.item, source_key)))
+                else:
+                    ahead.append((work, blocks))
+
+        fill()
+        while ahead:
+            work, pending_text = ahead.popleft()
+            fill()
             source_key = episode_source_key(work.source.url, work.item)
             try:
                 if isinstance(pending_text, list):
@@ -531,9 +550,11 @@ def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Ite
             except NewsaudioError as exc:
                 run.fail(work, str(exc))
                 continue
+            del pending_text
             key = f"{work.source.id}\x00{work.record.key}"
             pending[key] = work
             yield RenderJob(key, article)
+            del article
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
