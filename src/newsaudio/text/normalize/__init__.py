@@ -77,8 +77,9 @@ Order of work
    ``_expand_times``
        ``08:30`` -> ``eight thirty``, ``10:05`` -> ``ten oh five``, ``12:00`` ->
        ``twelve o'clock``, ``18:00`` -> ``eighteen hundred``, ``9 a.m.``/``9am`` ->
-       ``nine A-M``, ``9:30 p.m.`` -> ``nine thirty P M``, ``9.30am`` -> ``nine thirty
-       A-M``, ``7:30am`` -> ``seven thirty A-M``; one clock per utterance: with a 24-hour
+       ``nine A-M``, ``9:30 p.m.`` -> ``nine thirty P-M``, ``9.30am`` -> ``nine thirty
+       A-M``, ``7:30am`` -> ``seven thirty A-M`` (one spelling for both, whatever the
+       written form: :data:`~.dates_times.MERIDIEM_WORDS`); one clock per utterance: with a 24-hour
        time every full hour is "hundred" (``12:00 and 17:00`` -> ``twelve hundred and
        seventeen hundred``); a one-digit ratio or score ``3:1`` -> ``3 to 1``.
    ``_expand_dimensions``
