@@ -336,13 +336,14 @@ def work_folder(show: Show) -> Iterator[Path]:
 @dataclass(frozen=True)
 class EpisodeMeta:
     """What tags and the catalog say about an episode besides its audio: ``source_key``
-    (the guid derives from it), title, description (plain text), author, link, publication
+    (the guid derives from it), title, description (plain text), author (None: the article
+    names none, and the show is never credited as its author), link, publication
     date (None: the render time), language and the catalog's ``extra`` fields."""
 
     source_key: str
     title: str
     description: str
-    author: str
+    author: str | None
     link: str | None
     published: datetime | None
     language: str

@@ -134,7 +134,7 @@ def render(
         source_key=article.source_key,
         title=article.title,
         description=summary(article),
-        author=article.byline or show.author,
+        author=article.byline,  # never the show's: "Published ... by <show>" credits no one
         link=article.source_url,
         published=article.published,
         language=article.language,
@@ -237,7 +237,7 @@ def render_script(
             encoded.path,
             TagInfo(
                 title=meta.title,
-                artist=meta.author,
+                artist=meta.author or show.author,
                 album=show.title,
                 date=meta.published or now,
                 comment=meta.description,
