@@ -174,6 +174,8 @@ class SettingsFile:
                 continue  # [digest]: read by SettingsFile.digests()
             if key == "summarizer" and isinstance(value, dict):
                 continue  # [summarizer]: read by SettingsFile.summarizer()
+            if key == "serve" and isinstance(value, dict):
+                continue  # [serve]: read by SettingsFile.serve()
             if key in tables and isinstance(value, dict):
                 for sub, sub_value in value.items():
                     setting = TABLES.get((key, sub))
@@ -205,6 +207,16 @@ class SettingsFile:
         if address.strip():
             parse_address(address, f"{path}: [cluster] address")  # ClusterError naming the file
         return address.strip() or None
+
+    def serve(self) -> ServeSettings:
+        """The ``[serve]`` table (see :class:`ServeSettings`). Raises ConfigError naming the
+        file and key."""
+        table = self.document.get("serve")
+        if table is None:
+            return ServeSettings()
+        if not isinstance(table, dict):
+            raise ConfigError(f"{self.path}: serve: expected a [serve] table")
+        return serve_settings(table, f"{self.path}: [serve]")
 
     def digests(self) -> DigestConfig:
         """The ``[digest]`` table (see :func:`read_digest_config`). Raises ConfigError naming
@@ -258,6 +270,93 @@ class SettingsFile:
 
 
 _SUMMARIZER_KEYS = {"name", "base_url", "model", "api_key_env"}
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """The ``[serve]`` table of ``newsaudio.toml`` (what ``serve`` does besides serving)::
+
+        [serve]
+        inbox = true                      # the inbox API and page (serve --inbox)
+        inbox_allow_private = false       # links into private networks (--inbox-allow-private)
+        update_every = "30m"              # run update every 30 minutes (--update-every)
+        update_at = ["06:00", "18:00"]    # or at these times of the show's time zone
+
+    ``update_every_s`` is in seconds (None: not periodic); ``update_at`` holds ``(hour,
+    minute)`` pairs."""
+
+    inbox: bool = False
+    inbox_allow_private: bool = False
+    update_every_s: float | None = None
+    update_at: tuple[tuple[int, int], ...] = ()
+
+
+_SERVE_KEYS = ("inbox", "inbox_allow_private", "update_every", "update_at")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_duration(text: str, where: str) -> float:
+    """Seconds in ``text``: ``30m``, ``2h``, ``1h30m``, ``90s`` or a plain number of
+    minutes; at least one minute. Raises ConfigError naming ``where``."""
+    value = text.strip().lower()
+    seconds: float
+    if value.isdigit():
+        seconds = int(value) * 60.0
+    else:
+        m = _DURATION.match(value)
+        if not value or m is None or not any(m.groups()):
+            raise ConfigError(f"{where}: expected a duration like 30m, 2h or 1h30m, got {text!r}")
+        h, mi, se = (int(g or 0) for g in m.groups())
+        seconds = h * 3600.0 + mi * 60.0 + se
+    if seconds < 60:
+        raise ConfigError(f"{where}: {text!r} is shorter than one minute")
+    return seconds
+
+
+def parse_clock_times(values: Any, where: str) -> tuple[tuple[int, int], ...]:
+    """``["06:00", "18:30"]`` as sorted unique ``(hour, minute)`` pairs. Raises ConfigError
+    naming ``where``."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not values:
+        raise ConfigError(f'{where}: expected a list of times like ["06:00", "18:00"]')
+    out: set[tuple[int, int]] = set()
+    for value in values:
+        m = _CLOCK.match(value.strip()) if isinstance(value, str) else None
+        if m is None:
+            raise ConfigError(f"{where}: expected a time HH:MM (24 h), got {value!r}")
+        out.add((int(m.group(1)), int(m.group(2))))
+    return tuple(sorted(out))
+
+
+def serve_settings(table: Mapping[str, Any], where: str) -> ServeSettings:
+    """A ``[serve]`` table as :class:`ServeSettings`. Raises ConfigError naming ``where`` and
+    the key."""
+    unknown = sorted(set(table) - set(_SERVE_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(_SERVE_KEYS)})"
+        )
+    values: dict[str, Any] = {}
+    for key in ("inbox", "inbox_allow_private"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"{where}: {key}: expected true or false")
+            values[key] = table[key]
+    if "update_every" in table:
+        every = table["update_every"]
+        if not isinstance(every, str | int) or isinstance(every, bool):
+            raise ConfigError(f'{where}: update_every: expected a duration like "30m"')
+        values["update_every_s"] = parse_duration(str(every), f"{where}: update_every")
+    if "update_at" in table:
+        values["update_at"] = parse_clock_times(table["update_at"], f"{where}: update_at")
+    return ServeSettings(**values)
+
+
+def read_serve_config(path: Path | None) -> ServeSettings:
+    """The ``[serve]`` table of the settings file ``path`` (None: defaults)."""
+    return ServeSettings() if path is None else read_settings(path).serve()
+
 
 _PARSED: dict[Path, tuple[tuple[int, int, int], SettingsFile]] = {}
 

@@ -98,6 +98,9 @@ class Utterance:
     chapter: ChapterMark | None = None
     """Set on the first utterance of a chapter when the script chooses its chapters
     (digests); None lets assembly derive chapters from headings and paragraphs."""
+    language: str | None = None
+    """BCP 47 tag of the text when it is not the script's (a digest's story in another
+    language, read by a voice of that language); None: ``Script.article.language``."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ def test_json_utterances_in_reading_order(workdir: Path) -> None:
         "display": "Harbour library reopens after two-year refit",
         "spoken": "Harbour library reopens after two-year refit",
         "pause_after_ms": rows[0]["pause_after_ms"],
+        "language": "en-GB",  # the page's <html lang>
     }
     kinds = [r["kind"] for r in rows]
     assert kinds.index("heading") < kinds.index("list_item")

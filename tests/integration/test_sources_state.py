@@ -17,6 +17,7 @@ from newsaudio.sources.identity import canonical_link, episode_source_key, item_
 from newsaudio.sources.model import FeedItem
 from newsaudio.sources.state import (
     MAX_ATTEMPTS,
+    SCHEMA_VERSION,
     TRANSITIONS,
     IllegalTransition,
     ItemRecord,
@@ -187,7 +188,7 @@ def test_state_schema_is_versioned(tmp_path: Path) -> None:
     path = tmp_path / "sources.sqlite"
     StateStore(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.execute("PRAGMA user_version=99")
     db.commit()
     db.close()

@@ -6,6 +6,7 @@ import pytest
 
 from newsaudio.models import Article, Block
 from newsaudio.text.clean import (
+    byline_paragraph,
     clean_article,
     clean_text,
     is_boilerplate,
@@ -176,3 +177,81 @@ def test_datelines_in_clean_article() -> None:
         "PARIS — Second paragraph keeps its capitals.",
         "Berlin. A wire paragraph later on.",
     ]
+
+
+# --- issue 25: a byline paragraph at the article's start is metadata ---------------------
+
+BYLINES = {
+    "By Jane Smith": "Jane Smith",
+    "by Jane Smith": "Jane Smith",
+    "BY JANE SMITH": "JANE SMITH",
+    "By Jane Smith.": "Jane Smith",
+    "By J. K. Rowling": "J. K. Rowling",
+    "By Jane Smith and Bo Park": "Jane Smith and Bo Park",
+    "By Jane Smith, Bo Park and Al Roe": "Jane Smith, Bo Park and Al Roe",
+    "By Jane Smith | 6 December 2026": "Jane Smith",
+    "By Jane Smith — Harbour Gazette": "Jane Smith",
+    "By Jane Smith, staff writer": "Jane Smith",
+    "Words by Tom O’Neill": "Tom O’Neill",
+    "Written by Jane Smith": "Jane Smith",
+    "Von Anna Schmidt": "Anna Schmidt",
+    "Par Jean-Luc Martin, envoyé spécial": "Jean-Luc Martin",
+    "Por María de la Cruz": "María de la Cruz",
+}
+NOT_BYLINES = [
+    "By Friday, the council had voted.",
+    "By Friday the council had voted",
+    "By then it was over.",
+    "By the end of the year, rents had risen.",
+    "By 2030, emissions must fall by half.",
+    "By Christmas Eve the shops were empty",
+    "By Land Rover standards, it is small.",
+    "By Jane Smith, who covers the council, said the vote was close",
+    "By Monday",
+    "Byron Smith spoke first.",
+]
+
+
+@pytest.mark.parametrize(("text", "names"), sorted(BYLINES.items()))
+def test_byline_paragraph(text: str, names: str) -> None:
+    assert byline_paragraph(text) == names
+
+
+@pytest.mark.parametrize("text", NOT_BYLINES)
+def test_a_sentence_that_starts_with_by_is_no_byline(text: str) -> None:
+    assert byline_paragraph(text) is None
+
+
+BODY = (
+    Block("paragraph", "The city council voted on Tuesday to approve the harbour plan."),
+    Block("paragraph", "Work is due to begin in March."),
+)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        (Block("paragraph", "By Jane Smith"),),
+        (Block("paragraph", "Written by Jane Smith"),),  # boilerplate elsewhere, a byline here
+        (Block("paragraph", "The harbour plan, explained."), Block("paragraph", "By Jane Smith")),
+    ],
+)
+def test_byline_paragraph_is_taken_as_the_author_and_not_read(lead: tuple[Block, ...]) -> None:
+    article = clean_article(Article("Council approves plan", lead + BODY, "x", "k"))
+    assert article.byline == "Jane Smith"
+    assert [b.text for b in article.blocks if "Jane Smith" in b.text] == []
+    assert article.blocks[-2:] == BODY
+
+
+def test_page_author_wins_over_a_byline_paragraph() -> None:
+    blocks = (Block("paragraph", "By Jane Smith"), *BODY)
+    article = clean_article(Article("Plan", blocks, "x", "k", byline="Jane A. Smith"))
+    assert article.byline == "Jane A. Smith"
+    assert article.blocks == BODY
+
+
+def test_a_by_paragraph_later_in_the_article_is_read() -> None:
+    blocks = (*BODY, Block("paragraph", "By Jane Smith"))
+    article = clean_article(Article("Plan", blocks, "x", "k"))
+    assert article.byline is None
+    assert article.blocks == blocks

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsaudio.loaders.html import strip_site_name
+from newsaudio.loaders.html.repeats import (
+    REPEAT_MIN_WORDS,
+    drop_numbered_gallery,
+    drop_repeated_paragraphs,
+)
+from newsaudio.loaders.html.tree import title_key
+from newsaudio.models import Block
 from newsaudio.pipeline import load_article
 from newsaudio.text.clean import clean_text, is_boilerplate
 
@@ -285,3 +296,126 @@ def test_a_box_of_text_with_bold_words_and_bold_subheadings_is_read_whole(tmp_pa
     _, blocks = _load(tmp_path, page)
     assert "All over again" in blocks
     assert any(b.startswith("The change may feel like a step back") for b in blocks)
+
+
+# --- issue 25: a numbered gallery of other stories; a paragraph the page shows twice -------
+
+STORIES = [
+    ("United going down", "The club's shares fell for a third day as fans protested outside."),
+    ("Star Wars boosts economy", "Tourism officials said visitors to filming sites spent more."),
+    ("Bank raises rates again", "The central bank raised its main rate by a quarter point."),
+    ("Storm closes schools", "Hundreds of schools stayed shut as heavy snow blocked roads."),
+    ("Museum reopens its doors", "After a two-year refit, the museum welcomed its first visitors."),
+]
+ARTICLE = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(4))
+
+
+def _gallery(layout: str, total: int = len(STORIES)) -> str:
+    n = len(STORIES)
+    if layout == "item per block":
+        return "".join(f"<p>{i + 1}/{total} {h} {b}</p>" for i, (h, b) in enumerate(STORIES))
+    if layout == "headline then blurb":
+        return "".join(
+            f"<div><p>{i + 1}/{total} {h}</p><p>{b}</p></div>" for i, (h, b) in enumerate(STORIES)
+        )
+    if layout == "one block":
+        return (
+            "<p>"
+            + " ".join(f"{i + 1}/{total} {h} {b}" for i, (h, b) in enumerate(STORIES))
+            + "</p>"
+        )
+    assert layout == "of"
+    return "".join(f"<p>{i + 1} of {n} {h}. {b}</p>" for i, (h, b) in enumerate(STORIES))
+
+
+@pytest.mark.parametrize("layout", ["item per block", "headline then blurb", "one block", "of"])
+def test_a_numbered_gallery_of_other_stories_is_not_read(tmp_path: Path, layout: str) -> None:
+    page = (
+        "<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan</h1>"
+        f"{ARTICLE}<div class='gallery'>{_gallery(layout, 50)}</div>"
+        f"</article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    text = " ".join(blocks)
+    assert all(h not in text and b not in text for h, b in STORIES), text
+    assert [b for b in blocks if "Paragraph" in b] == [f"{PARA} Paragraph {i}." for i in range(4)]
+
+
+def test_numbers_in_the_article_s_own_text_are_kept(tmp_path: Path) -> None:
+    lines = [
+        "Turnout was 1/3 of the roll, up from 1/4 in the last vote and 1/5 before that.",
+        "The helpline runs 24/7 and took 2/10 of its calls from the harbour district.",
+        "Question 1 of 3 asked about rents; question 2 of 3 about the park.",
+    ]
+    page = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        + "".join(f"<p>{PARA} {line}</p>" for line in lines)
+        + "</article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert blocks == [f"{PARA} {line}" for line in lines]
+
+
+def test_a_paragraph_the_page_repeats_is_read_once(tmp_path: Path) -> None:
+    summary = "Councillors approved the harbour plan by nine votes to four on Tuesday."
+    page = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        f"<div class='summary-box'><p>{summary}</p></div>"
+        f"<p>{PARA}</p><p>“{summary.upper()}”</p><p>{PARA} Second.</p>"
+        "<p>Yes.</p><p>No.</p><p>Yes.</p>"
+        "</article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    assert [b for b in blocks if "harbour plan by nine" in b.lower()] == [summary]
+    assert blocks.count(PARA) == 1 and f"{PARA} Second." in blocks
+    assert blocks.count("Yes.") == 2  # a short line may repeat on purpose
+
+
+def test_a_page_that_repeats_by_design_is_read_whole() -> None:
+    meals = [
+        f"Breakfast: two eggs, one slice of toast and {n} cups of tea with milk." for n in (1, 2)
+    ]
+    days = [Block("heading", f"Day {d}", 2) for d in range(3)]
+    blocks = [
+        x for d in days for x in (d, Block("paragraph", meals[0]), Block("paragraph", meals[1]))
+    ]
+    assert drop_repeated_paragraphs(blocks) == blocks
+
+
+def test_a_slideshow_that_is_the_article_is_read(tmp_path: Path) -> None:
+    items = "".join(f"<p>{i + 1}/5 {h} {b}</p>" for i, (h, b) in enumerate(STORIES))
+    page = (
+        "<html><body><article><h1>The week in pictures</h1>"
+        f"<p>Our pick of the week.</p>{items}</article></body></html>"
+    )
+    _, blocks = _load(tmp_path, page)
+    text = " ".join(blocks)
+    assert all(h in text and b in text for h, b in STORIES), text
+
+
+_WORDS = st.sampled_from(["harbour", "council", "vote", "1/3", "24/7", "2 of 5", "rents", "park"])
+_PARAGRAPHS = st.lists(
+    st.lists(_WORDS, min_size=1, max_size=14).map(" ".join), min_size=0, max_size=12
+)
+
+
+@given(_PARAGRAPHS)
+@settings(max_examples=200, deadline=None)
+def test_repeats_are_read_once_and_first_copies_kept_in_order(texts: list[str]) -> None:
+    blocks = [Block("paragraph", t) for t in texts]
+    kept = drop_repeated_paragraphs(blocks)
+    if kept == blocks:
+        return  # nothing repeated, or a page that repeats by design
+    long_keys = [title_key(b.text) for b in kept if len(b.text.split()) >= REPEAT_MIN_WORDS]
+    assert len(long_keys) == len(set(long_keys))
+    assert {title_key(b.text) for b in kept} == {title_key(b.text) for b in blocks}
+    assert drop_repeated_paragraphs(kept) == kept
+    assert all(b in blocks for b in kept)
+
+
+@given(_PARAGRAPHS)
+@settings(max_examples=200, deadline=None)
+def test_text_without_a_counting_run_is_never_cut(texts: list[str]) -> None:
+    # "2 of 5" and fractions appear, but never three counting up against one total
+    blocks = [Block("paragraph", t.replace("2 of 5", "2 of 5 3 of 7")) for t in texts]
+    assert drop_numbered_gallery(blocks) == blocks

@@ -186,6 +186,16 @@ def test_every_unit(unit: str, names: tuple[str, str]) -> None:
     assert normalize(f"It was 7{space}{unit} today.") == f"It was seven {many} today."
 
 
+@pytest.mark.parametrize(
+    ("unit", "names"), sorted((u, n) for u, n in UNITS.items() if len(u) > 1 and u[0].isalpha())
+)
+def test_every_unit_after_per(unit: str, names: tuple[str, str]) -> None:
+    one = names[0]
+    assert normalize(f"It costs $4 per {unit} today.") == f"It costs four dollars per {one} today."
+    assert normalize(f"It costs $4 per {unit}.") == f"It costs four dollars per {one}."
+    assert normalize(f"Prices per {unit} rose.") == f"Prices per {one} rose."
+
+
 @pytest.mark.parametrize(("acronym", "word"), sorted(ACRONYM_WORDS.items()))
 def test_every_acronym_word(acronym: str, word: str) -> None:
     assert normalize(f"The {acronym} said so.") == f"The {word} said so."
@@ -262,8 +272,9 @@ def test_huge_numbers_do_not_raise() -> None:
 # --- languages ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", ["de", "fr", "es", "nl", "pt-BR", "zh"])
+@pytest.mark.parametrize("language", ["nl", "pl", "zh", "ja-JP", "und"])
 def test_other_languages_only_get_lexicon_and_whitespace(language: str) -> None:
+    # de, fr, es, pt and it have their own rules (tests/unit/test_normalize_languages.py)
     lexicon = Lexicon({"Kyiv": "Kyjiw"})
     text = "Am 18. März   2022 kostete es $10 in Kyiv, etc. Dr. Smith & U.S."
     out = normalize(text, lexicon=lexicon, language=language)

@@ -222,3 +222,75 @@ def test_pathological_input_is_bounded_in_time(text: str) -> None:
 def test_simple_split_is_lossless() -> None:
     text = "One. Two!  Three? “Four.” Five"
     assert "".join(simple_split(text)) == text
+
+
+# --- issue 25: a sentence that ends with an abbreviation ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Work is allowed before 10 a.m. Work is due to begin in March.",
+         ["Work is allowed before 10 a.m. ", "Work is due to begin in March."]),
+        ("It ended at 11 p.m. The police left.", ["It ended at 11 p.m. ", "The police left."]),
+        ("They met at 10 A.M. Dr. Smith came later.",
+         ["They met at 10 A.M. ", "Dr. Smith came later."]),
+        ("“It ends at 5 p.m. We stay,” she said.", ["“It ends at 5 p.m. ", "We stay,” she said."]),
+        ("We sold pens, paper, etc. Prices rose.", ["We sold pens, paper, etc. ", "Prices rose."]),
+        ("He works for Acme Inc. He joined in May.",
+         ["He works for Acme Inc. ", "He joined in May."]),
+        ("He is Sammy Davis Jr. His father sang.", ["He is Sammy Davis Jr. ", "His father sang."]),
+        ("Prices rose in the U.K. The pound fell.",
+         ["Prices rose in the U.K. ", "The pound fell."]),
+        ("“Rents rose in the U.S. They fell here,” he said.",
+         ["“Rents rose in the U.S. ", "They fell here,” he said."]),
+        # the time goes on: a day, a month, a time zone, "... time", lower case
+        ("It ended at 11 p.m. Monday, police said.", ["It ended at 11 p.m. Monday, police said."]),
+        ("Trains run until 11 p.m. Saturday and Sunday.",
+         ["Trains run until 11 p.m. Saturday and Sunday."]),
+        ("It starts at 9 a.m. ET on Monday.", ["It starts at 9 a.m. ET on Monday."]),
+        ("Trading opens at 9:30 a.m. New York time.",
+         ["Trading opens at 9:30 a.m. New York time."]),
+        ("It opens at 9 a.m. Eastern on Friday.", ["It opens at 9 a.m. Eastern on Friday."]),
+        ("He left at 9 a.m. on Monday.", ["He left at 9 a.m. on Monday."]),
+        # a name goes on after an initialism
+        ("The U.S. Army said so.", ["The U.S. Army said so."]),
+    ],
+)  # fmt: skip
+def test_sentence_ending_with_an_abbreviation(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text) == sentences
+
+
+ENDINGS = ["10 a.m.", "9:30 p.m.", "10 A.M.", "11 P.M.", "paper, etc.", "Acme Inc.",
+           "Acme Corp.", "Sammy Davis Jr.", "the U.S.", "the U.K.", "the U.N."]  # fmt: skip
+OPENERS = ["The", "He", "She", "It", "They", "We", "But", "In", "After", "There", "This", "Its"]
+TIME_WORDS = ["Monday", "Friday", "ET", "GMT", "Pacific", "on", "and", "local", "in"]
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+    st.sampled_from(ENDINGS),
+    st.sampled_from(OPENERS),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+)
+@settings(max_examples=300, deadline=None)
+def test_abbreviation_then_sentence_opener_splits(
+    before: list[str], ending: str, opener: str, after: list[str]
+) -> None:
+    first = " ".join([*before, ending]) + " "
+    second = " ".join([opener, *after]) + "."
+    assert split_sentences(first + second) == [first, second]
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+    st.sampled_from(["10 a.m.", "9:30 p.m.", "7 A.M.", "11 P.M."]),
+    st.sampled_from(TIME_WORDS),
+    st.lists(st.sampled_from([w for w in WORDS if w.islower()]), min_size=1, max_size=8),
+)
+@settings(max_examples=200, deadline=None)
+def test_time_then_its_qualifier_stays_one_sentence(
+    before: list[str], time_: str, qualifier: str, after: list[str]
+) -> None:
+    text = " ".join([*before, time_, qualifier, *after]) + "."
+    assert split_sentences(text) == [text]

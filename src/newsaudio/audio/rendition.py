@@ -41,8 +41,8 @@ def rendition_key(
 ) -> str:
     """Hex SHA-256 of everything that decides the mastered audio and its timeline:
     newsaudio's version, :data:`RENDITION_FORMAT`, the engine identity (engine, version,
-    model checksum, voice settings), every utterance (kind, display and spoken text, pause,
-    chapter mark),
+    model checksum, voice settings; a digest's voices for other languages too), every
+    utterance (kind, display and spoken text, pause, chapter mark, its own language),
     the master settings and ``extras`` (jingle and music-bed identities)."""
     h = hashlib.sha256()
     for part in (__version__, RENDITION_FORMAT, engine_identity, repr(asdict(settings)),
@@ -53,6 +53,8 @@ def rendition_key(
         fields: list[object] = [u.kind, u.display, u.spoken, u.pause_after_ms]
         if u.chapter is not None:  # digests: chapter marks decide chapters and stings
             fields.append(asdict(u.chapter))
+        if u.language is not None:  # a story in another language, read by another voice
+            fields.append({"language": u.language})
         h.update(json.dumps(fields).encode("utf-8"))
     return h.hexdigest()
 

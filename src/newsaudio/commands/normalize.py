@@ -25,7 +25,8 @@ import click
     "as_json",
     is_flag=True,
     help='Print a JSON array of utterances in reading order, each {"kind": "title|heading|'
-    'list_item|sentence", "display": ..., "spoken": ..., "pause_after_ms": ...}.',
+    'list_item|sentence", "display": ..., "spoken": ..., "pause_after_ms": ..., "language": '
+    "...} (language: the BCP 47 tag whose rules and voice read it).",
 )
 def normalize(source: str, max_chars: int, as_json: bool) -> None:
     """Show how SOURCE will be read: each utterance's display text beside its spoken text.
@@ -47,6 +48,7 @@ def normalize(source: str, max_chars: int, as_json: bool) -> None:
                 "display": u.display,
                 "spoken": u.spoken,
                 "pause_after_ms": u.pause_after_ms,
+                "language": u.language or script.article.language,
             }
             for u in script.utterances
         ]

@@ -53,6 +53,15 @@ def sources(
                 "published": st.published,
                 "failed": st.failed,
                 "error": st.error,
+                **(
+                    {
+                        "kind": _kind(st.source.url),
+                        "write_back_failed": st.write_back_failed,
+                        "write_back_error": st.write_back_error,
+                    }
+                    if _kind(st.source.url)
+                    else {}
+                ),
             }
             for st in statuses
         ]
@@ -76,10 +85,21 @@ def sources(
             click.echo("  gone (HTTP 410): no longer checked")
         if st.error:
             click.echo(f"  last error: {st.error}")
+        if st.write_back_failed:
+            click.echo(
+                f"  write-back failed for {st.write_back_failed} (retried at the next update):"
+                f" {st.write_back_error}"
+            )
         if s.next_retry:  # the feed asked to wait (429, 503 with Retry-After)
             click.echo(f"  next retry: {_when(s.next_retry)}")
         elif s.error and not s.gone:  # the last check failed: every update tries again
             click.echo("  next retry: at the next update (newsaudio update)")
+
+
+def _kind(url: str) -> str | None:
+    from newsaudio.sources.services import kind_of
+
+    return kind_of(url)
 
 
 def _show_from(ctx: click.Context, config_file: Path | None, out_dir: Path | None) -> Any:

@@ -193,8 +193,27 @@ def update(
         report_removed(show, item.result.removed)
     for bulletin in report.digests:
         report_removed(show, bulletin.made.result.removed)
-    if (report.episodes or report.digests) and not dry_run:
+    due = False
+    if not dry_run:
+        from newsaudio.pipeline.write_back import has_due
+
+        due = has_due(show)
+    if (report.episodes or report.digests or (due and show.publish_to)) and not dry_run:
         publish_after_run(show)
+    if due:  # after the feed is published: services hear only of episodes one can get
+        from newsaudio.pipeline.write_back import write_back_due
+
+        failed_sources = [s.name for s in report.sources if s.status in ("failed", "waiting")]
+        written = write_back_due(show, skip_sources=failed_sources)
+        for problem in written.problems:
+            click.echo(f"newsaudio: error: {problem}", err=True)
+        by_name = {s.name: s for s in report.sources}
+        for name, count in written.done.items():
+            if name in by_name:
+                by_name[name].written_back = count
+        for name, count in written.failed.items():
+            if name in by_name:
+                by_name[name].write_back_failed = count
     if as_json:
         out: dict[str, Any] = {
             "sources": [s.as_json() for s in report.sources],

@@ -100,9 +100,15 @@ def story_lines(
     places it: the attribution heading Block, and the story's utterances with block indices
     relative to the story (0: the attribution line, which carries the chapter mark; the
     article's own blocks from 1). A cluster renders each story's segments from these, apart
-    from the rest of the digest."""
+    from the rest of the digest.
+
+    A story in another language than the digest's (primary subtags compared) is introduced
+    in its own language ("Laut tagesschau.de: ...") and every one of its utterances carries
+    its language (:attr:`Utterance.language`), so that a voice of that language reads it."""
     pauses = pauses or Pauses()
-    text = wording.attribution(article.site_name, article.title, index)
+    own = _primary(article.language) != _primary(language)
+    story_language = article.language if own else language
+    text = wording.attribution(article.site_name, article.title, index, story_language)
     mark = ChapterMark(
         wording.headline(article.title) or article.title,
         url=article.full_story_url  # the show's own episode (page anchor), else the article
@@ -117,16 +123,29 @@ def story_lines(
         0,
         max_chars=max_chars,
         lexicon=lexicon,
-        language=language,
+        language=story_language,
         chapter=mark,
     )  # never empty: "From ...:" / "Next:" always have words
     story = prepare(article, max_chars=max_chars, lexicon=lexicon, pauses=pauses)
+    tag = article.language if own else None
     body = (
-        Utterance(u.kind, u.display, u.spoken, u.pause_after_ms, u.block + 1)
+        Utterance(u.kind, u.display, u.spoken, u.pause_after_ms, u.block + 1, language=tag)
         for u in story.utterances
         if u.kind != "title"
     )
+    if own:
+        attribution = [dataclasses.replace(u, language=tag) for u in attribution]
     return Block("heading", text, 2), (*attribution, *body)
+
+
+def _primary(tag: str) -> str:
+    return tag.replace("_", "-").split("-", 1)[0].strip().lower()
+
+
+def story_languages(script: Script) -> frozenset[str]:
+    """The languages of a script's utterances read in another language than the script's
+    (:attr:`Utterance.language`), e.g. ``{"de"}`` for a French digest with a German story."""
+    return frozenset(u.language for u in script.utterances if u.language is not None)
 
 
 def compose(
@@ -140,7 +159,9 @@ def compose(
     lexicon: Lexicon | None = None,
     pauses: Pauses | None = None,
 ) -> Composed:
-    """The digest script of ``articles`` (at least one), in their order.
+    """The digest script of ``articles`` (at least one), in their order, in the first
+    story's language (its wording: opening, attributions); a story in another language is
+    introduced and read in its own (:func:`story_lines`).
 
     The composite Article holds the linking lines as blocks (the opening a paragraph, each
     attribution a heading, :func:`story_lines`) followed by each story's blocks, so every
@@ -151,7 +172,7 @@ def compose(
         raise ValueError("a digest needs at least one article")
     pauses = pauses or Pauses()
     language = articles[0].language
-    opening = wording.opening(show_title, day, [a.title for a in articles])
+    opening = wording.opening(show_title, day, [a.title for a in articles], language)
     blocks: list[Block] = [Block("paragraph", opening, 0)]
     utterances: list[Utterance] = line(
         "title",
@@ -161,7 +182,7 @@ def compose(
         max_chars=max_chars,
         lexicon=lexicon,
         language=language,
-        chapter=ChapterMark(wording.OPENING_CHAPTER),
+        chapter=ChapterMark(wording.opening_chapter(language)),
     )  # never empty: the opening always has words
     starts: list[int] = []
     for i, article in enumerate(articles):

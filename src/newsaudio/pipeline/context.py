@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +36,11 @@ from newsaudio.tts.base import (
     create_engine,
     get_voice,
     shutdown_engines,
+    voice_for_language,
 )
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.speak import ProgressCallback
+from newsaudio.tts.voices import primary_language, speaks
 
 SUMMARY_CHARS = 600
 
@@ -209,6 +211,32 @@ def reading_language(article: Article, show: Show) -> str:
     return show_tag if same and "-" not in article_tag else article_tag
 
 
+def story_voices(
+    articles: Sequence[Article], show: Show, preferred: str | None = None
+) -> dict[str, str]:
+    """Voice names by language tag for a digest's stories in another language than its
+    first story's (primary subtags compared): ``{"de": "thorsten"}`` for a French digest
+    with a German story. ``preferred`` (``--voice``) reads them when it speaks their
+    language; otherwise the installed voice :func:`voice_for_language` picks for it.
+    Raises VoiceError (exit 4) naming ``voices install`` when no installed voice speaks one
+    of them, as for a single article."""
+    if not articles:
+        return {}
+    first = primary_language(articles[0].language)
+    voices: dict[str, str] = {}
+    for article in articles[1:]:
+        tag = article.language
+        if primary_language(tag) == first or tag in voices:
+            continue
+        wanted = reading_language(article, show)
+        chosen = None
+        if preferred is not None:
+            voice = get_voice(preferred)
+            chosen = voice.name if speaks(voice, wanted) else None
+        voices[tag] = chosen or voice_for_language(wanted).name
+    return voices
+
+
 @dataclass(frozen=True)
 class Rendition:
     """A rendered episode, not yet published: the tagged MP3 in a work folder, its Timeline
@@ -308,13 +336,14 @@ def work_folder(show: Show) -> Iterator[Path]:
 @dataclass(frozen=True)
 class EpisodeMeta:
     """What tags and the catalog say about an episode besides its audio: ``source_key``
-    (the guid derives from it), title, description (plain text), author, link, publication
+    (the guid derives from it), title, description (plain text), author (None: the article
+    names none, and the show is never credited as its author), link, publication
     date (None: the render time), language and the catalog's ``extra`` fields."""
 
     source_key: str
     title: str
     description: str
-    author: str
+    author: str | None
     link: str | None
     published: datetime | None
     language: str

@@ -38,6 +38,7 @@ from newsaudio.pipeline.context import (
     Runtime,
     check_run,
     reading_language,
+    story_voices,
     work_folder,
 )
 from newsaudio.pipeline.render import load_article, publish_rendition, render_script
@@ -127,10 +128,14 @@ def render_digest(
     if not articles:
         raise ValueError("a digest needs at least one article")
     day = runtime.now().astimezone(ZoneInfo(show.timezone)).date()
-    title = title or wording.default_title(show.title, day)
+    language = articles[0].language
+    title = title or wording.default_title(show.title, day, language)
     voice_name = voice_for_language(reading_language(articles[0], show), options.voice).name
     engine = runtime.engine(voice_name, options.speed)
     fallback = runtime.fallback_engine(voice_name, options.speed)
+    voices = story_voices(articles, show, options.voice)  # stories in other languages
+    engines = {tag: runtime.engine(name, options.speed) for tag, name in voices.items()}
+    max_chars = min([engine.max_chars, *(e.max_chars for e in engines.values())])
 
     def composed(chosen: Sequence[Article]) -> Composed:
         return compose(
@@ -139,7 +144,7 @@ def render_digest(
             show_title=show.title,
             day=day,
             source_key=digest_key(show.title, title, day, chosen),
-            max_chars=engine.max_chars,
+            max_chars=max_chars,
             lexicon=options.lexicon,
             pauses=Pauses().scaled(options.speed),
         )
@@ -157,7 +162,10 @@ def render_digest(
         def measure(utterances: Sequence[Utterance]) -> tuple[int, int]:
             part = Script(whole.script.article, tuple(utterances))
             stats = SpeakStats()
-            ms = _sound_ms(speak(part, engine, runtime.cache, fallback=fallback, stats=stats))
+            spoken = speak(
+                part, engine, runtime.cache, fallback=fallback, stats=stats, engines=engines
+            )
+            ms = _sound_ms(spoken)
             return ms, stats.synthesized
 
         story_len: dict[int, int] = {}
@@ -199,7 +207,7 @@ def render_digest(
 
     final = composed(kept)
     text, markup = wording.description(
-        [wording.Listed(a.title, _link(a.source_url), a.site_name) for a in kept]
+        [wording.Listed(a.title, _link(a.source_url), a.site_name) for a in kept], language=language
     )
     meta = EpisodeMeta(
         source_key=final.script.article.source_key,
@@ -230,6 +238,7 @@ def render_digest(
         sting=True,
         chapter_images=_chapter_images(kept),
         stats=stats,
+        voices={tag: name for tag, name in voices.items() if any(a.language == tag for a in kept)},
     )
     if measured_synthesized:  # chunks synthesized while measuring count as synthesized
         rendition = dataclasses.replace(

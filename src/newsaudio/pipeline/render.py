@@ -135,7 +135,7 @@ def render(
         source_key=article.source_key,
         title=article.title,
         description=summary(article),
-        author=article.byline or show.author,
+        author=article.byline,  # never the show's: "Published ... by <show>" credits no one
         link=canonical_link(article.source_url) if article.source_url else None,
         published=article.published,
         language=article.language,
@@ -158,15 +158,19 @@ def render_script(
     sting: bool = False,
     chapter_images: Mapping[str, bytes] | None = None,
     stats: SpeakStats | None = None,
+    voices: Mapping[str, str] | None = None,
 ) -> Rendition:
     """The body every render shares (one article or a digest): speak ``script`` with
     ``voice_name`` through the segment cache, assemble (with a transition ``sting`` before
     marked chapters when jingles are on), master, tag (``chapter_images``: JPEG bytes by
     chapter image URL) and write the sidecars, all inside ``work``; the whole programme is
-    reused from the rendition cache when nothing changed. Raises VoiceError,
-    SynthesisError, AudioError or PublishError."""
+    reused from the rendition cache when nothing changed. ``voices``: voice names by BCP 47
+    tag for the utterances in another language (:attr:`Utterance.language`, a digest's
+    story); the others are read by ``voice_name``. Raises VoiceError, SynthesisError,
+    AudioError or PublishError."""
     speed = options.speed
     engine = runtime.engine(voice_name, speed)
+    engines = {tag: runtime.engine(name, speed) for tag, name in (voices or {}).items()}
     fallback = runtime.fallback_engine(voice_name, speed)
     stats = stats if stats is not None else SpeakStats()
     s = options.master
@@ -176,8 +180,11 @@ def render_script(
         outro = jingles.get("outro") or runtime.jingle("outro") if options.jingles else None
         between = runtime.jingle("sting") if sting and options.jingles else None
         renditions = RenditionCache(runtime.cache)
+        identity = engine.identity() + "".join(
+            f"\x00{tag}={engines[tag].identity()}" for tag in sorted(engines)
+        )
         key = rendition_key(
-            engine.identity(),
+            identity,
             script,
             s,
             [_segment_id(piece) for piece in (intro, outro, assets.bed)]
@@ -194,7 +201,15 @@ def render_script(
             _LOG.info("stage synthesis: %d utterances", len(script.utterances))
             with StreamingMaster(s, work / "episode.mp3") as master:
                 programme = assemble(
-                    speak(script, engine, runtime.cache, progress, fallback=fallback, stats=stats),
+                    speak(
+                        script,
+                        engine,
+                        runtime.cache,
+                        progress,
+                        fallback=fallback,
+                        stats=stats,
+                        engines=engines,
+                    ),
                     work / "programme.pcm",
                     rate_hz=s.sample_rate_hz,
                     channels=s.channels,
@@ -223,7 +238,7 @@ def render_script(
             encoded.path,
             TagInfo(
                 title=meta.title,
-                artist=meta.author,
+                artist=meta.author or show.author,
                 album=show.title,
                 date=meta.published or now,
                 comment=meta.description,

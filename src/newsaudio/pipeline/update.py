@@ -35,6 +35,7 @@ and run again publishes each episode once (the rendition cache makes the redo ch
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import logging
@@ -45,7 +46,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from newsaudio.errors import InputError, NewsaudioError, SourceError
+from newsaudio.errors import ConfigError, InputError, NewsaudioError, SourceError
 from newsaudio.executors import Executor, create_executor
 from newsaudio.fsutil import open_lock_file
 from newsaudio.models import Article, Block
@@ -79,6 +80,14 @@ from newsaudio.sources.items import (
     page_gone,
 )
 from newsaudio.sources.model import FeedItem, ParsedFeed, Validators
+from newsaudio.sources.service import (
+    LIST_LIMIT,
+    ServiceOptions,
+    is_service,
+    open_service,
+    service_feed,
+    write_back_action,
+)
 from newsaudio.sources.state import (
     MAX_ATTEMPTS,
     ItemRecord,
@@ -94,6 +103,8 @@ if TYPE_CHECKING:  # the pipeline is imported by run_update only (``--help`` sta
     from newsaudio.pipeline.compose import DigestConfig, DigestSettings
 
 _LOG = logging.getLogger(__name__)
+
+_SAME_ARTICLE = "the same article was already made from another feed"
 
 SourceStatus = Literal["ok", "not_modified", "failed", "gone", "waiting"]
 
@@ -129,10 +140,14 @@ class SourceReport:
     failed: int = 0
     skipped: int = 0
     error: str | None = None
+    service: bool = False
+    written_back: int = 0
+    write_back_failed: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        """The object ``update --json`` prints for this source."""
-        return {
+        """The object ``update --json`` prints for this source (a service's also has
+        ``written_back`` and ``write_back_failed``)."""
+        out: dict[str, Any] = {
             "name": self.name,
             "url": self.url,
             "status": self.status,
@@ -141,6 +156,9 @@ class SourceReport:
             "failed": self.failed,
             "skipped": self.skipped,
         }
+        if self.service:
+            out.update(written_back=self.written_back, write_back_failed=self.write_back_failed)
+        return out
 
 
 @dataclass(frozen=True)
@@ -196,8 +214,10 @@ class UpdateReport:
 
     @property
     def failed(self) -> bool:
-        """True if some source or item failed in this run."""
-        return any(s.status in ("failed", "gone") or s.failed for s in self.sources)
+        """True if some source, item or write-back failed in this run."""
+        return any(
+            s.status in ("failed", "gone") or s.failed or s.write_back_failed for s in self.sources
+        )
 
 
 # -- the lock ------------------------------------------------------------------------------
@@ -253,6 +273,8 @@ class _Run:
         self.options = options
         self.now = now
         self.report = UpdateReport()
+        self.write_backs: dict[int, str] = {}
+        """Source id -> the write-back its published items get (services only)."""
 
     def problem(self, report: SourceReport | None, message: str) -> None:
         self.report.problems.append(message)
@@ -274,6 +296,28 @@ class _Run:
             validators = Validators(source.etag, source.last_modified)
         changes: dict[str, Any] = {"last_checked": now}
         feed: ParsedFeed | None = None
+        if is_service(source.url):
+            report.service = True
+            try:
+                options = ServiceOptions.from_json(source.options)
+                kind = open_service(source.url, options)
+                feed = service_feed(kind, source.url, max(LIST_LIMIT, source.limit))
+                _LOG.info("%s: %d items waiting in %s", source.name, len(feed.items), kind.name)
+                action = write_back_action(kind, options)
+                if action != "none":
+                    self.write_backs[source.id] = action
+                changes.update(error=None, next_retry=None, last_status=None)
+            except (SourceError, ConfigError) as exc:
+                report.status = "failed"
+                changes.update(error=str(exc), last_status=getattr(exc, "status", None))
+                retry_after = getattr(exc, "retry_after_s", None)
+                if retry_after is not None:
+                    changes["next_retry"] = now + timedelta(seconds=retry_after)
+                self.problem(report, f"{source.name}: {exc}")
+            if not self.options.dry_run:
+                with self.store.transaction():
+                    self.store.update_source(source.id, **changes)
+            return report, feed
         try:
             response = fetch(source.url, validators)
             changes["last_status"] = response.status
@@ -332,13 +376,14 @@ class _Run:
                 published=item.published,
                 episode_guid=guid_for(episode_source_key(source.url, item)),
                 data=item_to_json(item),
+                service_id=feed.service_ids.get(key) if feed is not None else None,
             )
             if first and rank >= limit:
                 writes.append(
                     advance(record, ItemState.SKIPPED, f"archive: older than the newest {limit}")
                 )
                 continue
-            reason = filter_reason(item, source)
+            reason = filter_reason(item, source) or (feed.skips.get(key) if feed else None)
             if reason:
                 writes.append(advance(record, ItemState.SKIPPED, reason))
                 report.skipped += 1
@@ -370,6 +415,12 @@ class _Run:
     def set_state(
         self, work: _Work, to: ItemState, reason: str | None = None, **extra: Any
     ) -> None:
+        """Move ``work``'s item to ``to`` (one transaction). A service's item published, or
+        skipped as an article already made, gets its write-back ``pending`` in the same
+        transaction: done after the feed is published (:mod:`.write_back`)."""
+        due = to is ItemState.PUBLISHED or (to is ItemState.SKIPPED and reason == _SAME_ARTICLE)
+        if due and work.source.id in self.write_backs and work.record.write_back is None:
+            extra.setdefault("write_back", "pending")
         work.record = replace(advance(work.record, to, reason), **extra)
         with self.store.transaction():
             self.store.put_item(work.record, self.now())
@@ -403,7 +454,7 @@ class _Run:
             other is not None
             and (other.source_id, other.key) != (work.record.source_id, work.record.key)
         ):
-            return "the same article was already made from another feed"
+            return _SAME_ARTICLE
         return None
 
     def decide(self, work: _Work, planned: set[str]) -> tuple[TextSource, list[Block]] | None:
@@ -472,6 +523,10 @@ def _page_or_error(item: FeedItem, source_key: str) -> Article | NewsaudioError:
         return exc
 
 
+FETCH_AHEAD = 3
+"""Linked pages fetched ahead of the render in progress (bounded: memory stays flat)."""
+
+
 def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Iterator[RenderJob]:
     """The render jobs of ``group``, in order. Linked pages are fetched by one background
     thread (so one request at a time, per host and overall) while earlier items render.
@@ -481,18 +536,32 @@ def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Ite
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsaudio-fetch")
     try:
         planned: set[str] = set()
-        queue: list[tuple[_Work, Future[Article | NewsaudioError] | list[Block]]] = []
-        for work in group:
-            decision = run.decide(work, planned)
-            if decision is None:
-                continue
-            text_source, blocks = decision
-            source_key = episode_source_key(work.source.url, work.item)
-            if text_source == "page":
-                queue.append((work, pool.submit(_page_or_error, work.item, source_key)))
-            else:
-                queue.append((work, blocks))
-        for work, pending_text in queue:
+        ahead: collections.deque[tuple[_Work, Future[Article | NewsaudioError] | list[Block]]] = (
+            collections.deque()
+        )
+        todo = iter(group)
+
+        def fill() -> None:
+            # at most FETCH_AHEAD pages fetched ahead: the pages (and their Articles) of a
+            # long run are not all held at once, only those about to be rendered
+            while len(ahead) < FETCH_AHEAD:
+                work = next(todo, None)
+                if work is None:
+                    return
+                decision = run.decide(work, planned)
+                if decision is None:
+                    continue
+                text_source, blocks = decision
+                source_key = episode_source_key(work.source.url, work.item)
+                if text_source == "page":
+                    ahead.append((work, pool.submit(_page_or_error, work.item, source_key)))
+                else:
+                    ahead.append((work, blocks))
+
+        fill()
+        while ahead:
+            work, pending_text = ahead.popleft()
+            fill()
             source_key = episode_source_key(work.source.url, work.item)
             try:
                 if isinstance(pending_text, list):
@@ -509,11 +578,21 @@ def _prefetched(run: _Run, group: list[_Work], pending: dict[str, _Work]) -> Ite
             except NewsaudioError as exc:
                 run.fail(work, str(exc))
                 continue
+            del pending_text
             key = f"{work.source.id}\x00{work.record.key}"
             pending[key] = work
             yield RenderJob(key, article)
+            del article
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _source_name(work: _Work) -> str:
+    """The source named in an episode: a newsletter's sender (its display name), else the
+    followed source's name."""
+    if work.item.author and work.source.url.lower().startswith(("imap://", "imaps://")):
+        return work.item.author
+    return work.source.name
 
 
 def _with_source(rendition: Any, source_name: str, text_source: TextSource) -> Any:
@@ -729,14 +808,14 @@ def run_update(
                     continue
                 try:
                     result = publish_rendition(
-                        show, _with_source(outcome, work.source.name, work.text_source), runtime
+                        show, _with_source(outcome, _source_name(work), work.text_source), runtime
                     )
                 except NewsaudioError as exc:
                     run.fail(work, str(exc))
                     continue
                 run.set_state(work, ItemState.PUBLISHED, None, episode_guid=result.episode.guid)
                 work.report.published += 1
-                done = PublishedItem(result, work.source.name, work.text_source, work.item.link)
+                done = PublishedItem(result, _source_name(work), work.text_source, work.item.link)
                 run.report.episodes.append(done)
                 if on_published is not None:
                     on_published(done)

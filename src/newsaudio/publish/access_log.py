@@ -25,6 +25,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+PRIVATE_QUERY_PREFIXES = ("/api/", "/inbox")
+"""Paths logged without their query string: a shared link (``/inbox?url=...``) is private
+reading, and a token wrongly put in a query (refused) is a secret."""
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key.lower() == name:
@@ -61,7 +66,9 @@ class AccessLog:
         finally:
             client = scope.get("client") or ("-", 0)
             query = scope.get("query_string", b"").decode("latin-1")
-            path = scope.get("path", "") + (f"?{query}" if query else "")
+            path = scope.get("path", "")
+            if query and not path.startswith(PRIVATE_QUERY_PREFIXES):
+                path += f"?{query}"
             self.logger.info(
                 "%s %s %s range=%s %s %d bytes%s",
                 client[0],

@@ -168,15 +168,25 @@ def article_date(episode: Episode) -> datetime | None:
         return None
 
 
-def byline(episode: Episode, timezone: str | tzinfo = "UTC") -> str:
+def article_author(episode: Episode, show_author: str | None = None) -> str | None:
+    """The article's author, or None when it named none. An episode rendered before bylines
+    were kept apart stored the show's author as a stand-in: that is not the article's."""
+    if not episode.author or episode.author == show_author:
+        return None
+    return episode.author
+
+
+def byline(episode: Episode, timezone: str | tzinfo = "UTC", show_author: str | None = None) -> str:
     """``Published 20 November 2026 by <author>.`` from the article's own date (in the show's
-    time zone) and author; ``""`` when the article had no date."""
+    time zone) and author, ``Published 20 November 2026.`` when the article names no author
+    (the show is never credited: see :func:`article_author`); ``""`` when it had no date."""
     date = article_date(episode)
     if date is None:
         return ""
     local = date.astimezone(_zone(timezone)) if date.tzinfo else date
     text = f"Published {local.day} {local:%B %Y}"
-    return text + (f" by {episode.author}." if episode.author else ".")
+    author = article_author(episode, show_author)
+    return text + (f" by {author}." if author else ".")
 
 
 def _item(ch: etree._Element, show: Show, episode: Episode) -> None:
@@ -184,7 +194,7 @@ def _item(ch: etree._Element, show: Show, episode: Episode) -> None:
     _sub(item, "title", episode.title)
     # a digest lists its stories as HTML (escaped once by lxml, as RSS 2.0 expects)
     description = episode.extra.get("description_html") or episode.description or episode.title
-    published = byline(episode, show.timezone)
+    published = byline(episode, show.timezone, show.author)
     if published:
         description = f"{published}\n\n{description}"
     _sub(item, "description", truncate_bytes(description))

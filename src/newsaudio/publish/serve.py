@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
 
 _LOG = logging.getLogger(__name__)
 
@@ -91,13 +93,24 @@ def resolve(root: Path, url_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
-def create_app(root: Path, token: str | None = None) -> Starlette:
+def create_app(
+    root: Path,
+    token: str | None = None,
+    routes: Sequence[BaseRoute] = (),
+    health: Callable[[], dict[str, Any]] | None = None,
+) -> Starlette:
     """The ASGI app serving the show folder ``root`` (see the module docstring), under
-    ``/<token>/`` only when ``token`` is given."""
+    ``/<token>/`` only when ``token`` is given. ``routes`` come first (the inbox's);
+    ``GET /healthz`` answers ``health()`` as JSON (no secrets; default ``{"status": "ok"}``)."""
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
-    from starlette.responses import FileResponse, PlainTextResponse, Response
+    from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
+
+    async def healthz(request: Request) -> Response:
+        body = await run_in_threadpool(health) if health is not None else {"status": "ok"}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def serve_file(request: Request) -> Response:
         url_path = request.path_params.get("path", "")
@@ -121,6 +134,8 @@ def create_app(root: Path, token: str | None = None) -> Starlette:
     methods = ["GET", "HEAD", "OPTIONS"]
     return Starlette(
         routes=[
+            *routes,
+            Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/", serve_file, methods=methods),
             Route("/{path:path}", serve_file, methods=methods),
         ]
@@ -149,12 +164,52 @@ def public_base_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def run(root: Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
-    """Serve ``root`` on ``host``:``port`` (under ``/<token>/`` if given) until interrupted
-    (blocking; uvicorn)."""
+def run(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    *,
+    routes: Sequence[BaseRoute] = (),
+    health: Callable[[], dict[str, Any]] | None = None,
+    on_stop: Callable[[], None] | None = None,
+) -> None:
+    """Serve ``root`` on ``host``:``port`` (under ``/<token>/`` if given; ``routes`` and
+    ``health`` as :func:`create_app` takes them) until SIGTERM or SIGINT (blocking; uvicorn).
+
+    With ``on_stop``: the first signal calls ``on_stop()`` in a thread while the server
+    keeps answering (the inbox answers 503 by then), and the server stops once it returns;
+    the signal is not raised again afterwards, so the caller exits normally (0). A second
+    SIGINT stops at once."""
+    import threading
+    from types import FrameType
+
     import uvicorn
 
     from newsaudio.publish.access_log import AccessLog
 
-    app = AccessLog(create_app(root, token))  # one line per request on the newsaudio.serve logger
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    app = AccessLog(create_app(root, token, routes, health))  # a line per request (newsaudio.serve)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    if on_stop is None:
+        uvicorn.Server(config).run()
+        return
+    stop = on_stop
+
+    class _Server(uvicorn.Server):
+        draining = False
+
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            if self.draining:
+                self.should_exit = self.force_exit = True
+                return
+            self.draining = True
+
+            def drain() -> None:
+                try:
+                    stop()
+                finally:
+                    self.should_exit = True
+
+            threading.Thread(target=drain, name="newsaudio-stop", daemon=True).start()
+
+    _Server(config).run()

@@ -79,11 +79,18 @@ def slug_for(title: str, language: str = "en") -> str:
     ``ps1-2bn`` and ``44°C`` into ``44degc``): a word holding a number and a symbol becomes
     what is said (``1-2-billion-pounds``, ``44-degrees-celsius``, ``50-percent``; see
     :func:`_said`, English rules of :mod:`newsaudio.text.normalize`), and any other symbol is
-    dropped. Letters are transliterated (``Café`` -> ``cafe``).
+    dropped. Letters are transliterated (``Café`` -> ``cafe``). Titles in other languages
+    keep the slugs they always had (symbols dropped: ``44°C`` -> ``44-c``), so an episode's
+    URL does not move when its language gains speech rules.
     """
+    english = language.lower().split("-")[0] == "en"
     words = []
     for token in title.split():
-        if any(c.isdigit() for c in token) and any(_is_symbol(c) for c in token):
+        if (
+            english
+            and any(c.isdigit() for c in token)
+            and any(_is_symbol(c) for c in token)
+        ):
             token = _said(token.strip(".,;:!?()[]{}\"'“”‘’"), language)
         words.append("".join(" " if _is_symbol(c) else c for c in token))
     slug = slugify(" ".join(words), max_length=MAX_SLUG_CHARS, word_boundary=True, save_order=True)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from newsaudio.models import Episode
-from newsaudio.publish.feed import byline, to_datetime, xml_text
+from newsaudio.publish.feed import article_author, byline, to_datetime, xml_text
 from newsaudio.show import Show
 
 
@@ -131,6 +131,8 @@ def build_page(show: Show, episodes: Sequence[Episode]) -> str:
         parts.append("<p>No episodes yet.</p>")
     zone = ZoneInfo(show.timezone)
     for ep in episodes:
+        author = article_author(ep, show.author)
+        published = byline(ep, zone, show.author)
         source = (
             f' · <a href="{e(ep.link)}" rel="noopener">Source article</a>'
             if ep.link and ep.link.startswith(("http://", "https://"))
@@ -140,10 +142,10 @@ def build_page(show: Show, episodes: Sequence[Episode]) -> str:
             f'<article id="{e(ep.guid)}"><h2>{e(ep.title)}</h2>',
             f'<p class="meta">{_when(ep, zone)} · '
             f'<span class="duration">{_clock(ep.duration_ms)}</span>'
-            + (f" · {e(ep.author)}" if ep.author else "")
+            + (f" · {e(author)}" if author else "")
             + (f" · from {e(ep.extra['source'])}" if ep.extra.get("source") else "")
             + "</p>",
-            (f'<p class="meta article-date">{e(byline(ep, zone))}</p>' if byline(ep, zone) else ""),
+            (f'<p class="meta article-date">{e(published)}</p>' if published else ""),
             f'<p class="summary">{e(ep.description)}</p>' if ep.description else "",
             f'<audio controls preload="none" src="{_href("episodes/" + ep.file_name)}"></audio>',
             f'<p class="meta"><a href="{_href(f"episodes/{ep.slug}.vtt")}">Transcript (WebVTT)'

@@ -8,7 +8,7 @@ followed. Following the same feed twice is one source (its settings are updated)
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +20,7 @@ from newsaudio.sources import fetch, parse, scheme_of
 from newsaudio.sources.discover import discover, looks_like_html
 from newsaudio.sources.model import FeedResponse, ParsedFeed
 from newsaudio.sources.opml import Outline
+from newsaudio.sources.service import ServiceOptions, is_service
 from newsaudio.sources.state import SourceRecord, StateStore
 
 _LOG = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ class FollowOptions:
     include: str = ""
     exclude: str = ""
     full_text: str = "auto"
+    service: ServiceOptions = field(default_factory=ServiceOptions)
+    """A service's or mailbox's settings (ignored for a feed)."""
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    """Secrets asked at ``follow`` (stored in ``credentials.toml`` once the check passed)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class SourceStatus:
     failed: int
     skipped: int
     error: str | None
+    write_back_failed: int = 0
+    write_back_error: str | None = None
 
 
 def feed_address(url: str) -> str:
@@ -111,6 +118,8 @@ def follow(show: Show, url: str, options: FollowOptions, now: datetime) -> Follo
     page announcing one, InputError for bad options, PublishError if state is unwritable."""
     if options.full_text not in FULL_TEXT_MODES:
         raise InputError(url, f"--full-text must be one of {', '.join(FULL_TEXT_MODES)}")
+    if is_service(url):
+        return _follow_service(show, url, options, now)
     feed_url, response, feed = resolve_feed(url)
     with StateStore.of(show.state_dir) as store, store.transaction():
         old = store.source_by_url(feed_url)
@@ -136,6 +145,54 @@ def follow(show: Show, url: str, options: FollowOptions, now: datetime) -> Follo
     return Followed(source, feed.total_items, feed.format, already, feed.problem)
 
 
+def _follow_service(show: Show, url: str, options: FollowOptions, now: datetime) -> Followed:
+    """Follow a service or mailbox: open it with the credentials (asked ones, else stored
+    or the environment's), list one item to check them, then store the source and the
+    asked secrets. Raises SourceError (KindError: "authentication failed", an unreachable
+    host, a missing folder...), ConfigError (credentials file)."""
+    from newsaudio.sources.credentials import resolve, store
+    from newsaudio.sources.service import default_name, open_service
+    from newsaudio.sources.services.base import check_action, strip_secrets
+
+    address = strip_secrets(url.strip())
+    if options.secrets:
+        secrets = {**resolve(address, options.service.credential_env), **options.secrets}
+    else:
+        secrets = resolve(address, options.service.credential_env)
+    kind = open_service(address, options.service, secrets)
+    if options.service.when_published not in (None, "none"):
+        check_action(kind, options.service.when_published, address)
+    listed = kind.list_new(1)
+    extra_check = getattr(kind, "check", None)  # a kind's own follow-time checks, if any
+    if callable(extra_check):
+        extra_check()
+    if options.secrets:
+        store(address, options.secrets)
+    with StateStore.of(show.state_dir) as state, state.transaction():
+        old = state.source_by_url(address)
+        already = old is not None and old.active
+        wanted = options.name or (old.name if already and old else None) or default_name(address)
+        name = _unique_name(state, wanted, address)
+        source = state.add_source(
+            address,
+            name,
+            now,
+            voice=options.voice,
+            limit=options.limit,
+            include=options.include,
+            exclude=options.exclude,
+            full_text=options.full_text,
+            options=options.service.to_json(),
+            gone=False,
+            error=None,
+            next_retry=None,
+            last_checked=now,
+            last_status=None,
+        )
+    _LOG.info("following %s (%s)", address, kind.name)
+    return Followed(source, len(listed), kind.name, already)
+
+
 def unfollow(show: Show, ref: str) -> SourceRecord:
     """Stop following the source named ``ref`` (or with URL ``ref``). Its episodes stay; its
     items' states are kept, so following it again makes nothing twice. Raises InputError."""
@@ -155,6 +212,7 @@ def source_statuses(show: Show) -> list[SourceStatus]:
         out = []
         for source in store.sources():
             counts = store.counts(source.id)
+            wb_failed, wb_error = store.write_back_failures(source.id)
             out.append(
                 SourceStatus(
                     source,
@@ -162,16 +220,28 @@ def source_statuses(show: Show) -> list[SourceStatus]:
                     counts["failed"],
                     counts["skipped"],
                     source.error or store.last_item_error(source.id),
+                    wb_failed,
+                    wb_error,
                 )
             )
         return out
+
+
+def _outline_url(url: str) -> str:
+    """The OPML ``xmlUrl`` of a stored source: a feed URL, a file's ``file://`` URL, or a
+    service's address without any secret."""
+    if is_service(url):
+        from newsaudio.sources.services.base import strip_secrets
+
+        return strip_secrets(url)
+    return url if "://" in url else Path(url).resolve().as_uri()
 
 
 def export_outlines(show: Show) -> list[Outline]:
     """The followed sources as OPML outlines."""
     return [
         Outline(
-            url=st.source.url if "://" in st.source.url else Path(st.source.url).resolve().as_uri(),
+            url=_outline_url(st.source.url),
             name=st.source.name,
             voice=st.source.voice,
             limit=st.source.limit,

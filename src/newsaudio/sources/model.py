@@ -82,7 +82,9 @@ class ParsedFeed:
     ``format`` names what was parsed ('rss20', 'atom10', 'json1', ...). ``total_items`` is how
     many items the document holds; ``items`` may be fewer (bounded, see
     :data:`newsaudio.sources.MAX_ITEMS`). ``problem`` is set when the document was not
-    well-formed but could be recovered (a one-line reason, logged).
+    well-formed but could be recovered (a one-line reason, logged). For a service or
+    mailbox (:mod:`newsaudio.sources.service`): ``service_ids`` item key -> the item's id
+    there (the write-back target), ``skips`` item key -> why it is not made.
     """
 
     title: str
@@ -92,3 +94,5 @@ class ParsedFeed:
     language: str | None = None
     total_items: int = 0
     problem: str | None = None
+    service_ids: dict[str, str] = field(default_factory=dict)
+    skips: dict[str, str] = field(default_factory=dict)

@@ -9,6 +9,11 @@ An item's life is one :class:`ItemState` and the allowed moves are :data:`TRANSI
      └──▶ failed (attempts, last error) ──▶ failed ... up to MAX_ATTEMPTS, then left failed
                      └──▶ published | skipped | removed
 
+Items of a service or mailbox (:mod:`.services`) carry a write-back state beside: ``pending``
+from the moment their episode is published (same transaction), ``done`` once the service
+archived or marked it read, ``failed`` (with the error) to be tried again at the next
+update; NULL when nothing is to be written back.
+
 Removed episodes also leave a row in ``tombstones`` keyed by the episode guid, so the same
 article never comes back, not even through another feed. WAL journal and a busy timeout
 let ``sources`` and ``follow`` run while an update is going on; every change is one
@@ -27,7 +32,7 @@ from typing import Any
 
 from newsaudio.database import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_ATTEMPTS = 3
 """A failing item is tried this many times (one attempt per update), then left failed."""
 
@@ -69,7 +74,9 @@ class ItemRecord:
     ``attempts`` how many times making its episode failed, ``reason`` why it was skipped or
     the last error, ``episode_guid`` the guid of its episode (made or to be made), ``data``
     the feed's item as JSON (:func:`~newsaudio.sources.items.item_to_json`), so a failed
-    item can be retried while the feed answers 304 Not Modified."""
+    item can be retried while the feed answers 304 Not Modified. For a service's item:
+    ``service_id`` its id there (the write-back target), ``write_back`` None, ``pending``,
+    ``done`` or ``failed`` (``write_back_error`` the last error)."""
 
     source_id: int
     key: str
@@ -81,6 +88,9 @@ class ItemRecord:
     reason: str | None = None
     episode_guid: str | None = None
     data: str = "{}"
+    service_id: str | None = None
+    write_back: str | None = None
+    write_back_error: str | None = None
 
     @property
     def retryable(self) -> bool:
@@ -132,6 +142,9 @@ class SourceRecord:
     last_status: int | None = None
     error: str | None = None
     next_retry: datetime | None = None
+    options: str = "{}"
+    """JSON object of a service's settings (``when_published``, ``credential_env``,
+    ``move_to``, ``all_unread``); never a secret. ``{}`` for a feed."""
 
 
 _MIGRATIONS: dict[int, str] = {
@@ -178,6 +191,13 @@ _MIGRATIONS: dict[int, str] = {
         removed         TEXT NOT NULL
     )
     """,
+    2: """
+    ALTER TABLE sources ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE items ADD COLUMN service_id TEXT;
+    ALTER TABLE items ADD COLUMN write_back TEXT;
+    ALTER TABLE items ADD COLUMN write_back_error TEXT;
+    CREATE INDEX items_write_back ON items(write_back)
+    """,
 }
 
 _SOURCE_FIELDS = {
@@ -185,7 +205,7 @@ _SOURCE_FIELDS = {
     "include": "include", "exclude": "exclude", "full_text": "full_text", "active": "active",
     "gone": "gone", "checked": "checked", "etag": "etag", "last_modified": "last_modified",
     "last_checked": "last_checked", "last_status": "last_status", "error": "error",
-    "next_retry": "next_retry",
+    "next_retry": "next_retry", "options": "options",
 }  # fmt: skip
 
 
@@ -241,6 +261,7 @@ class StateStore(Database):
             last_status=row["last_status"],
             error=row["error"],
             next_retry=_dt(row["next_retry"]),
+            options=row["options"],
         )
 
     def sources(self, *, active_only: bool = True) -> list[SourceRecord]:
@@ -303,6 +324,9 @@ class StateStore(Database):
             reason=row["reason"],
             episode_guid=row["episode_guid"],
             data=row["data"],
+            service_id=row["service_id"],
+            write_back=row["write_back"],
+            write_back_error=row["write_back_error"],
         )
 
     def item(self, source_id: int, key: str) -> ItemRecord | None:
@@ -330,12 +354,15 @@ class StateStore(Database):
         """Insert or replace ``item``."""
         self.db.execute(
             """INSERT INTO items (source_id, key, title, state, link, published, attempts,
-                   reason, episode_guid, data, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                   reason, episode_guid, data, updated, service_id, write_back,
+                   write_back_error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                ON CONFLICT(source_id, key) DO UPDATE SET title=excluded.title,
                    state=excluded.state, link=excluded.link, published=excluded.published,
                    attempts=excluded.attempts, reason=excluded.reason,
                    episode_guid=excluded.episode_guid, data=excluded.data,
-                   updated=excluded.updated""",
+                   updated=excluded.updated, service_id=excluded.service_id,
+                   write_back=excluded.write_back,
+                   write_back_error=excluded.write_back_error""",
             (
                 item.source_id,
                 item.key,
@@ -348,6 +375,9 @@ class StateStore(Database):
                 item.episode_guid,
                 item.data,
                 _iso(now),
+                item.service_id,
+                item.write_back,
+                item.write_back_error,
             ),
         )
 
@@ -368,6 +398,24 @@ class StateStore(Database):
             (source_id,),
         ).fetchone()
         return f"{row[0]}: {row[1]}" if row else None
+
+    def write_backs_due(self, source_id: int) -> list[ItemRecord]:
+        """Items of a source whose write-back is ``pending`` or ``failed`` (oldest first)."""
+        rows = self.db.execute(
+            "SELECT * FROM items WHERE source_id=? AND write_back IN ('pending','failed') "
+            "ORDER BY updated",
+            (source_id,),
+        ).fetchall()
+        return [self._item(r) for r in rows]
+
+    def write_back_failures(self, source_id: int) -> tuple[int, str | None]:
+        """How many write-backs of a source failed last time, and the latest error."""
+        rows = self.db.execute(
+            "SELECT title, write_back_error FROM items WHERE source_id=? "
+            "AND write_back='failed' ORDER BY updated DESC",
+            (source_id,),
+        ).fetchall()
+        return len(rows), (f"{rows[0][0]}: {rows[0][1]}" if rows else None)
 
     # -- tombstones ------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from newsaudio.errors import InputError
 from newsaudio.models import Article, Block
+from newsaudio.text.boilerplate_languages import patterns_for
 
 _LOG = logging.getLogger(__name__)
 
@@ -320,11 +321,16 @@ BOILERPLATE: list[re.Pattern[str]] = [
 _MAX_BOILERPLATE_LEN = 300  # a long block is article text even if it starts like a prompt
 
 
-def is_boilerplate(text: str) -> bool:
-    """True if the whole (cleaned) block is site chrome rather than article text."""
+def is_boilerplate(text: str, language: str = "en") -> bool:
+    """True if the whole (cleaned) block is site chrome rather than article text: one of
+    :data:`BOILERPLATE` or, for a German, French, Spanish, Portuguese or Italian article
+    (``language``, BCP 47), one of that language's patterns
+    (:mod:`newsaudio.text.boilerplate_languages`)."""
     if len(text) > _MAX_BOILERPLATE_LEN:
         return False
-    return any(p.fullmatch(text) for p in BOILERPLATE)
+    return any(p.fullmatch(text) for p in BOILERPLATE) or any(
+        p.fullmatch(text) for p in patterns_for(language)
+    )
 
 
 def has_words(text: str) -> bool:
@@ -488,11 +494,61 @@ def drop_press_boilerplate(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+_NAME_PARTICLES = "de|da|das|do|dos|del|della|di|du|la|le|van|von|der|den|ter|bin|al|el"
+_NAME_WORD = rf"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|(?:{_NAME_PARTICLES})(?=\s))"
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}"
+_BYLINE_PARAGRAPH = re.compile(
+    r"^(?i:by|words by|written by|reported by|reporting by|story by|text by|von|par|por)\s+"
+    rf"(?P<names>{_NAME}(?:\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*{_NAME})*)"
+    r"(?P<tail>\s*(?:[,|·•/]|\s[—–-])\s*[^.!?]{0,80})?$"
+)
+_BYLINE_MAX_TAIL_WORDS = 8
+_NOT_A_NAME = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "today", "tomorrow", "yesterday", "christmas", "easter", "noon",
+     "midnight", "then", "now"]
+)  # fmt: skip
+"""Capitalized words after "By" that make a sentence, not a byline ("By Friday, ...")."""
+_BYLINE_MAX_WORDS = 20
+_BYLINE_SEARCH_BLOCKS = 2
+
+
+def byline_paragraph(text: str) -> str | None:
+    """The author's name(s) if ``text`` is a byline paragraph, else None.
+
+    A byline is "By", "Words by", "Written by", "Reporting by", "Von", "Par" or "Por" and
+    one or more capitalized names (joined by "," "&" "and"), optionally followed after a
+    separator (``,`` ``|`` ``·`` ``—``) by a short role, outlet or date without a sentence's
+    final period: "By Jane Smith", "By JANE SMITH and Bo Park, Staff Writers", "Von Anna
+    Schmidt | 6. Dezember 2026" (-> "Anna Schmidt", "JANE SMITH and Bo Park"). A sentence
+    that starts with "By" is not one: "By Friday, the council had voted." (a day is not a
+    name, and the period ends a sentence), "By then it was over."
+    """
+    text = text.strip()
+    if len(text.split()) > _BYLINE_MAX_WORDS:
+        return None
+    found = _BYLINE_PARAGRAPH.match(text)
+    if found is None:
+        return None
+    if len((found.group("tail") or "").split()) > _BYLINE_MAX_TAIL_WORDS:
+        return None
+    names = found.group("names").strip().rstrip(",")
+    if names.endswith(".") and not re.search(r"\b[A-Z]\.$", names):
+        names = names[:-1]
+    words = re.findall(r"[^\W\d_][\w'’-]*", names)
+    if not words or any(w.casefold() in _NOT_A_NAME for w in words):
+        return None
+    return names
+
+
 def clean_article(article: Article) -> Article:
     """Return ``article`` with every block cleaned and boilerplate or empty blocks removed.
 
     The title is cleaned with the same :data:`TEXT_RULES`; paragraphs also get
-    :data:`PARAGRAPH_RULES` (and the first one :data:`FIRST_PARAGRAPH_RULES`). Each word
+    :data:`PARAGRAPH_RULES` (and the first one :data:`FIRST_PARAGRAPH_RULES`). A byline
+    paragraph among the first two blocks (:func:`byline_paragraph`) is metadata: never read
+    nor described, its names the article's ``byline`` when the page gave none. Each word
     dropped by :func:`drop_overlong_words` is logged as a warning naming the source.
 
     Raises InputError if the article had words but all of them were such unreadable ones
@@ -501,10 +557,22 @@ def clean_article(article: Article) -> Article:
     dropped: list[int] = []
     blocks: list[Block] = []
     first_paragraph = True
+    byline_names: str | None = None
     for block in article.blocks:
         dropped += _overlong_runs(block.text)
         text = clean_text(block.text)
-        if not has_words(text) or is_boilerplate(text):
+        if not has_words(text):
+            continue
+        if (
+            byline_names is None
+            and len(blocks) < _BYLINE_SEARCH_BLOCKS
+            and block.kind == "paragraph"
+        ):
+            byline_names = byline_paragraph(text)
+            if byline_names is not None:
+                _LOG.debug("byline paragraph %r taken as metadata", text)
+                continue
+        if is_boilerplate(text, article.language):
             continue
         if block.kind == "paragraph":
             rules = PARAGRAPH_RULES + (FIRST_PARAGRAPH_RULES if first_paragraph else [])
@@ -513,7 +581,8 @@ def clean_article(article: Article) -> Article:
             first_paragraph = False
         blocks.append(replace(block, text=text))
     blocks = drop_press_boilerplate(blocks)
-    byline = clean_text(article.byline) if article.byline else None
+    # the page's own author metadata wins over a byline paragraph's names
+    byline = clean_text(article.byline) if article.byline else byline_names
     dropped += _overlong_runs(article.title)
     title = clean_text(article.title)
     if dropped and not blocks and not has_words(title):

@@ -6,6 +6,9 @@ Guarantees, tested with hypothesis:
 * never a piece without a letter or digit (a lone quote mark or dot is glued to its neighbour);
 * no break after a non-terminal abbreviation (``Dr.``, ``Sen.``, ``et al.``, ``Jan.``...) nor
   before text that cannot start a sentence (lower case, ``[``, ``(``, ``&``, a digit);
+* a break after "a.m."/"p.m." before a capitalized word unless it qualifies the time
+  (:data:`TIME_QUALIFIERS`: ``10 a.m. Monday``, ``9 a.m. ET``, ``9 a.m. New York time``);
+  after an initialism (``U.S.``) only before a word of :data:`SENTENCE_OPENERS`;
 * sentences inside one long quotation are still separated;
 * bounded time: pysbd runs under a deadline and on bounded-length input; past either, a
   simple regular-expression splitter takes over.
@@ -23,6 +26,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from newsaudio.text.sentence_guards import merge_for_language, primary_subtag
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of ``words``."""
+    return frozenset(words.split())
+
 
 NON_TERMINAL_ABBREVIATIONS = frozenset(
     [
@@ -104,11 +115,39 @@ NON_TERMINAL_ABBREVIATIONS = frozenset(
         "i.e",
         "viz",
         "ca",
-        "a.m",
-        "p.m",
     ]
 )
 """Abbreviations (lower case, without the final dot) after which a sentence does not end."""
+
+CLOCK_ABBREVIATIONS = frozenset(["a.m", "p.m"])
+"""Abbreviations that end a sentence unless what follows qualifies the time: "before 10 a.m.
+Work is due" is two sentences, "at 10 a.m. Monday", "9 a.m. ET", "9 a.m. New York time" one."""
+
+TIME_QUALIFIERS = _word_set(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
+    Fri Sat Sun January February March April May June July August September October November
+    December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Eastern Central Mountain Pacific
+    Atlantic Alaska Hawaii Greenwich Universal Coordinated British Summer Standard Daylight
+    Local GMT UTC BST IST CET CEST EET EEST WET WEST ET EST EDT CT CST CDT MT MST MDT PT PST
+    PDT AKST HST AEST AEDT ACST AWST NZST NZDT JST KST HKT SGT WIB SAST WAT EAT MSK
+    """
+)
+"""Capitalized words that continue a time after "a.m."/"p.m." (days, months, time zones)."""
+
+SENTENCE_OPENERS = _word_set(
+    """
+    The A An This That These Those He She It They We I You His Her Its Their Our My Your
+    There Here But And So Yet Or Nor However Meanwhile Still Then Now Later Earlier Since
+    After Before When While If As Although Though Because Despite During In On At By For
+    From With Without Under Over Some Many Most Several Few All Both Each Every No None
+    What Why How Who Where Which Asked According Also Instead Indeed Even Only Last Next
+    """
+)
+"""Capitalized words that start a sentence after an initialism or company suffix at the
+end of one ("...moved to the U.S. The move...", "...of Acme Inc. It said..."): determiners,
+pronouns, conjunctions, prepositions and sentence adverbs, a closed list, because a noun
+after "U.S." more often continues a name ("U.S. Army", "U.S. Open") than starts a sentence."""
 
 _MAX_PYSBD_CHARS = 20_000
 _PYSBD_SECONDS = 2.0
@@ -204,6 +243,42 @@ def _ends_non_terminal(piece: str) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
+_FIRST_WORDS = re.compile(r"\s*[\"'“‘«]?([A-Z][\w'’-]*)((?:\s+[A-Z][\w'’-]*){0,3})(?:\s+(\w+))?")
+
+
+def _ends_clock(piece: str) -> bool:
+    """True if ``piece`` ends with "a.m." or "p.m." (any case)."""
+    tail = piece[-_TAIL_CHARS:].rstrip()
+    m = _LAST_TOKEN.search(tail)
+    return m is not None and m.group(1).lstrip(_QUOTE_OPENERS + "([").lower() in ("a.m.", "p.m.")
+
+
+def _clock_continues(following: str) -> bool:
+    """True if ``following`` (the text after "a.m."/"p.m.") qualifies the time: a day,
+    month or time zone, or capitalized words then "time" ("New York time"). Text that
+    cannot start a sentence is handled by the caller."""
+    m = _FIRST_WORDS.match(following)
+    if m is None:
+        return True  # not a capitalized word: the other guards decide
+    if m.group(1).rstrip(".,") in TIME_QUALIFIERS:
+        return True
+    return (m.group(3) or "").lower() == "time"
+
+
+def _binds(left: str, right: str) -> bool:
+    """True if no sentence may end between ``left`` and ``right``: ``left`` ends with a
+    non-terminal abbreviation, or with "a.m."/"p.m." and ``right`` qualifies the time."""
+    if _ends_clock(left):
+        return _clock_continues(right)
+    return _ends_non_terminal(left)
+
+
+def _starts_with_opener(text: str) -> bool:
+    """True if ``text`` starts (after an opening quote) with a word of SENTENCE_OPENERS."""
+    m = _FIRST_WORDS.match(text)
+    return m is not None and m.group(1) in SENTENCE_OPENERS
+
+
 def _has_alnum(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -217,7 +292,7 @@ def _merge(pieces: list[str]) -> list[str]:
         if merged and (
             not piece_has_alnum
             or not last_has_alnum
-            or _ends_non_terminal(merged[-1])
+            or _binds(merged[-1], piece)
             or _CANNOT_START.match(piece)
         ):
             merged[-1] += piece
@@ -244,8 +319,11 @@ def _split_inside(piece: str) -> list[str]:
         stripped = piece[start : m.start()].rstrip()
         token_m = _LAST_TOKEN.search(stripped)
         token = token_m.group(1) if token_m else ""
-        if _ends_non_terminal(left) or _INITIALISM.match(token.strip(_QUOTE_OPENERS + "([")):
+        right = piece[m.end() : m.end() + _TAIL_CHARS]
+        if _binds(left, right):
             continue
+        if _INITIALISM.match(token.strip(_QUOTE_OPENERS + "([")) and not _starts_with_opener(right):
+            continue  # "U.S. Army": only a word that starts sentences ends one after "U.S."
         out.append(left)
         start = m.end()
     out.append(piece[start:])
@@ -256,15 +334,16 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     """Split ``text`` into sentences, losslessly; every returned piece has a letter or digit.
 
     Returns ``[]`` when ``text`` has no letter or digit at all. Bounded in time whatever the
-    input.
+    input. ``language`` (BCP 47) picks pysbd's rules by its primary subtag and, for de, fr,
+    es, pt and it, the guards of :mod:`newsaudio.text.sentence_guards`.
     """
     if not _has_alnum(text):
         return []
-    pieces = _pysbd_split(text, language)
+    pieces = _pysbd_split(text, primary_subtag(language) or "en")
     refined: list[str] = []
     for piece in pieces:
         refined.extend(_split_inside(piece))
-    return _merge(refined)
+    return merge_for_language(_merge(refined), language)
 
 
 _CLAUSE_BREAKS: tuple[re.Pattern[str], ...] = (

@@ -7,7 +7,11 @@ for one story and for twenty: counts are words at the start of a sentence ("Five
 "One story" is singular, and a long list of headlines is cut to the first
 :data:`HEADLINES_SPOKEN` with "and N more".
 
-English wording; every function is pure (no clock, no I/O), so golden tests pin it.
+English wording by default; every function that speaks or titles takes ``language``
+(BCP 47, default ``"en"``) and, for German, French, Spanish, Portuguese and Italian, uses
+that language's :class:`~newsaudio.text.wording_languages.Wording` (English and every other
+language: the English phrases, unchanged). Every function is pure (no clock, no I/O), so
+golden tests pin it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from newsaudio.text.wording_languages import wording_for
 
 HEADLINES_SPOKEN = 6
 """Headlines read in the opening; beyond this the opening names the first five and "N more"."""
@@ -63,9 +69,19 @@ def short_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
 
 
-def default_title(show_title: str, day: date) -> str:
-    """The digest title when none is given: "Harbour News, Wednesday 2 December"."""
+def default_title(show_title: str, day: date, language: str = "en") -> str:
+    """The digest title when none is given: "Harbour News, Wednesday 2 December"
+    ("Harbour News, Mittwoch, 2. Dezember" in German)."""
+    other = wording_for(language)
+    if other is not None:
+        return other.default_title(show_title, day)
     return f"{show_title}, {short_date(day)}"
+
+
+def opening_chapter(language: str = "en") -> str:
+    """Chapter title of the opening: :data:`OPENING_CHAPTER` ("Schlagzeilen", "Les titres"...)."""
+    other = wording_for(language)
+    return OPENING_CHAPTER if other is None else other.opening_chapter
 
 
 def headline(text: str) -> str:
@@ -86,13 +102,17 @@ def _listing(items: Sequence[str]) -> str:
     return "; ".join(items[:-1]) + f"; and {items[-1]}"
 
 
-def opening(show_title: str, day: date, headlines: Sequence[str]) -> str:
+def opening(show_title: str, day: date, headlines: Sequence[str], language: str = "en") -> str:
     """The opening line: show, date, how many stories and their headlines.
 
     1 story: "Harbour News for Wednesday the second of December. One story today: Library
     reopens after two-year refit." Up to :data:`HEADLINES_SPOKEN`: every headline. More: the
-    first :data:`HEADLINES_WHEN_CUT`, then "and fifteen more".
+    first :data:`HEADLINES_WHEN_CUT`, then "and fifteen more". In German: "Harbour News für
+    Mittwoch, den zweiten Dezember. Eine Meldung heute: ...".
     """
+    other = wording_for(language)
+    if other is not None:
+        return other.opening(show_title, day, headlines)
     heads = [headline(h) for h in headlines]
     first = f"{headline(show_title)} for {spoken_date(day)}."
     n = len(heads)
@@ -105,9 +125,13 @@ def opening(show_title: str, day: date, headlines: Sequence[str]) -> str:
     return f"{first} {stories(n)}, starting with: {'; '.join(shown)}; and {more} more."
 
 
-def attribution(site_name: str | None, title: str, index: int) -> str:
+def attribution(site_name: str | None, title: str, index: int, language: str = "en") -> str:
     """The line before a story: "From Harbour Gazette: Library reopens after two-year refit."
-    Without a site name: "First: ..." for the first story (``index`` 0), "Next: ..." after."""
+    Without a site name: "First: ..." for the first story (``index`` 0), "Next: ..." after.
+    In French: "Selon Le Monde : ...", "D'abord : ...", "Ensuite : ..."."""
+    other = wording_for(language)
+    if other is not None:
+        return other.attribution(site_name, title, index)
     said = _sentence(headline(title))
     if site_name:
         return f"From {headline(site_name)}: {said}"
@@ -123,18 +147,27 @@ class Listed:
     site_name: str | None
 
 
-def description(listed: Sequence[Listed], limit_bytes: int = 4000) -> tuple[str, str]:
+def description(
+    listed: Sequence[Listed], limit_bytes: int = 4000, language: str = "en"
+) -> tuple[str, str]:
     """The episode description listing the stories: ``(plain text, HTML)``.
 
     The HTML (for the feed) is an ordered list of links; both stay under ``limit_bytes`` of
     UTF-8 (Apple's limit for item descriptions) by listing fewer stories and ending with
-    "and N more".
+    "and N more" (in ``language``: "Fünf Meldungen in dieser Folge:" ... "und 3 weitere").
     """
+    other = wording_for(language)
+
+    def lead_line(n: int) -> str:
+        return f"{stories(n)} in this episode:" if other is None else other.description_lead(n)
+
+    def more_line(rest: int) -> str:
+        return f"and {rest} more" if other is None else other.more.format(n=rest)
 
     def build(k: int) -> tuple[str, str]:
         shown = listed[:k]
         rest = len(listed) - k
-        lead = f"{stories(len(listed))} in this episode:"
+        lead = lead_line(len(listed))
         text_lines = [lead]
         items = []
         for i, s in enumerate(shown, 1):
@@ -144,8 +177,8 @@ def description(listed: Sequence[Listed], limit_bytes: int = 4000) -> tuple[str,
             link = f'<a href="{html.escape(s.url, quote=True)}">{title}</a>' if s.url else title
             items.append(f"<li>{link}{html.escape(site)}</li>")
         if rest:
-            text_lines.append(f"and {rest} more")
-            items.append(f"<li>and {rest} more</li>")
+            text_lines.append(more_line(rest))
+            items.append(f"<li>{html.escape(more_line(rest))}</li>")
         return "\n".join(text_lines), f"<p>{html.escape(lead)}</p><ol>{''.join(items)}</ol>"
 
     for k in range(len(listed), -1, -1):

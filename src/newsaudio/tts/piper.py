@@ -284,11 +284,13 @@ class PiperEngine:
         return int((self._config.get("audio") or {}).get("sample_rate", 22050))
 
     def identity(self) -> str:
-        """Engine, piper-tts version, model MD5, speaker and speed."""
+        """Engine, piper-tts version, model MD5, the config's espeak-ng voice (the rules that
+        turn text into phonemes), speaker and speed."""
         from importlib.metadata import version
 
+        espeak = (self._config.get("espeak") or {}).get("voice", "")
         return (
-            f"piper/{version('piper-tts')}/model={self._model_md5}"
+            f"piper/{version('piper-tts')}/model={self._model_md5}/espeak={espeak}"
             f"/speaker={self.voice.speaker}/speed={self.voice.speed:g}"
         )
 

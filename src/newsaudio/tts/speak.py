@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -95,14 +95,22 @@ def speak(
     fallback: Engine | None = None,
     stats: SpeakStats | None = None,
     workers: int | None = None,
+    engines: Mapping[str, Engine] | None = None,
 ) -> Iterator[tuple[Utterance, Segment]]:
     """Yield ``(utterance, segment)`` for every utterance of ``script``, in order.
 
     ``workers`` (default: the engine's ``concurrency``, else 1) chunks are synthesized at
-    once. Raises SynthesisError naming the chunk index (1-based) when the engine fails and
-    there is no fallback (or the fallback fails too).
+    once. ``engines`` (by BCP 47 tag) speak the utterances whose :attr:`Utterance.language`
+    is one of their keys (a digest's story in another language); every other utterance is
+    spoken by ``engine``. Raises SynthesisError naming the chunk index (1-based) when the
+    engine fails and there is no fallback (or the fallback fails too).
     """
-    identity = engine.identity()
+    voices = {
+        tag: (other, other.identity())
+        for tag, other in (engines or {}).items()
+        if other is not engine
+    }
+    main = (engine, engine.identity())
     utterances = script.utterances
     total = len(utterances)
     stats = stats if stats is not None else SpeakStats()
@@ -116,13 +124,15 @@ def speak(
         if failed and index > failed[0][0]:
             raise failed[0][1]
         text = utterances[index].spoken
+        language = utterances[index].language
+        speaker, identity = voices.get(language, main) if language is not None else main
         key = cache.key(identity, text)
         segment = cache.get(key)
         if segment is not None:
             stats.count("cached")
             return segment
         try:
-            segment = engine.synthesize(text)
+            segment = speaker.synthesize(text)
         except NewsaudioError as exc:
             if fallback is None and isinstance(exc, VoiceError):
                 raise  # a model that cannot load is the voice's fault, not the chunk's

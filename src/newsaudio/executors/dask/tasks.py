@@ -17,13 +17,20 @@ from typing import TYPE_CHECKING, Any
 from newsaudio.errors import ExitStatus, NewsaudioError
 from newsaudio.models import Script
 from newsaudio.pipeline.compose import story_lines
-from newsaudio.pipeline.context import RenderContext, Runtime, _clear_stale_work, reading_language
+from newsaudio.pipeline.context import (
+    RenderContext,
+    Runtime,
+    _clear_stale_work,
+    reading_language,
+    story_voices,
+)
 from newsaudio.pipeline.digest import render_digest
 from newsaudio.pipeline.render import render
 from newsaudio.text.prepare import Pauses
 from newsaudio.tts.base import voice_for_language
 from newsaudio.tts.cache import SegmentCache
 from newsaudio.tts.speak import SpeakStats, speak
+from newsaudio.tts.voices import primary_language
 
 if TYPE_CHECKING:
     from newsaudio.models import Article, Segment
@@ -165,8 +172,14 @@ def story_task(
     :class:`RenderFailure`."""
 
     def make(runtime: Runtime, work: Path) -> SpokenStory:
-        lead = replace(article, language=language)  # the digest's voice is its first story's
-        voice_name = voice_for_language(reading_language(lead, show), options.voice).name
+        if primary_language(article.language) != primary_language(language):
+            # a story in another language is read by a voice of its own (as render_digest)
+            voice_name = story_voices(
+                [replace(article, language=language), article], show, options.voice
+            )[article.language]
+        else:
+            lead = replace(article, language=language)  # the digest's voice: its first story's
+            voice_name = voice_for_language(reading_language(lead, show), options.voice).name
         engine = runtime.engine(voice_name, options.speed)
         fallback = runtime.fallback_engine(voice_name, options.speed)
         _, lines = story_lines(

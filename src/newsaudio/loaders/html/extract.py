@@ -31,6 +31,7 @@ from newsaudio.loaders.html.repair import (
     join_split_body,
     with_standfirst,
 )
+from newsaudio.loaders.html.repeats import drop_numbered_gallery, drop_repeated_paragraphs
 from newsaudio.loaders.html.tree import one_line, parse_tree
 from newsaudio.loaders.html.walk import walk_xml
 from newsaudio.loaders.html.walls import access_wall, marked_not_free
@@ -121,7 +122,7 @@ def parse_html(text: str, *, source: str, source_key: str, url: str | None = Non
         site_names=site_names,
     )
     head, body = split_title(headline, blocks, language)
-    body = with_standfirst(standfirst, body)
+    body = drop_repeated_paragraphs(drop_numbered_gallery(with_standfirst(standfirst, body)))
     if byline:
         parts = [re.sub(r"^\s*by\s+", "", p, flags=re.I).strip() for p in byline.split(";")]
         byline = ", ".join(p for p in parts if p) or None

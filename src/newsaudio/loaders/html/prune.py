@@ -90,15 +90,16 @@ def prune(tree: Any) -> None:
 
 def _link_in_sentence(el: Any) -> bool:
     """True for a link read as part of a sentence, or the inline wrapper of one: an ``<a>``
-    (or an element with an ``<a>`` child) inside a paragraph that has more text than the
+    (or an element with exactly one ``<a>`` child) inside a paragraph that has more text than the
     link. Sites mark linked names with classes that name their pop-up cards
     (``<span class="rollover-people"><a class="rollover-people-link">Kristi Noem</a><span
     class="rollover-people-block">...card...</span></span>``, ``<a
     class="sn-player-post-link">Rafael Nadal</a>``): the name stays in the sentence, while
     the card, marked as chrome itself, is still dropped."""
-    link = el if el.tag == "a" else next((c for c in el if c.tag == "a"), None)
-    if link is None:
+    links = [el] if el.tag == "a" else [c for c in el if c.tag == "a"]
+    if len(links) != 1:  # a wrapper of one name, not a card or list of links
         return False
+    link = links[0]
     paragraph = next((a for a in el.iterancestors() if a.tag == "p"), None)
     if paragraph is None:
         return False

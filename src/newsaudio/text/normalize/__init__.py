@@ -16,7 +16,8 @@ Layout: one module per family of rules, this ``__init__`` holds the ordered list
 - :mod:`.abbreviations`: ``_expand_abbreviations``, ``_expand_dotted_initialisms``,
   ``_read_acronym_words``, ``_spell_initialisms`` and their tables;
 - :mod:`.dates_times`: ``_expand_dates``, ``_expand_times``;
-- :mod:`.money_units`: ``_expand_currency``, ``_expand_percentages``, ``_expand_units``;
+- :mod:`.money_units`: ``_expand_currency``, ``_expand_percentages``, ``_expand_units``,
+  ``_expand_per_units``;
 - :mod:`.numbers`: every other rule that reads digits or numerals;
 - :mod:`._common`: number words (num2words, cached), :func:`spell_letters`, shared regexes.
 
@@ -77,8 +78,9 @@ Order of work
    ``_expand_times``
        ``08:30`` -> ``eight thirty``, ``10:05`` -> ``ten oh five``, ``12:00`` ->
        ``twelve o'clock``, ``18:00`` -> ``eighteen hundred``, ``9 a.m.``/``9am`` ->
-       ``nine A-M``, ``9:30 p.m.`` -> ``nine thirty P M``, ``9.30am`` -> ``nine thirty
-       A-M``, ``7:30am`` -> ``seven thirty A-M``; one clock per utterance: with a 24-hour
+       ``nine A-M``, ``9:30 p.m.`` -> ``nine thirty P-M``, ``9.30am`` -> ``nine thirty
+       A-M``, ``7:30am`` -> ``seven thirty A-M`` (one spelling for both, whatever the
+       written form: :data:`~.dates_times.MERIDIEM_WORDS`); one clock per utterance: with a 24-hour
        time every full hour is "hundred" (``12:00 and 17:00`` -> ``twelve hundred and
        seventeen hundred``); a one-digit ratio or score ``3:1`` -> ``3 to 1``.
    ``_expand_dimensions``
@@ -102,7 +104,12 @@ Order of work
        -> ``1.5 million people`` (``2m tall``, ``100m sprint`` stay meters). A ``C``
        or ``F`` glued to a number is a temperature (``40C``); ``5 mg/day`` -> ``five
        milligrams per day`` (money too: ``$3.50/gallon``); a unit after the slash is
-       named: ``$1,800/oz`` -> ``... dollars per ounce``.
+       named: ``$1,800/oz`` -> ``... dollars per ounce``. ``sq. ft.``/``cu m``, ``6 ft. 2
+       in.`` -> ``six feet two inches``, ``a 5-lb bag`` -> ``a five-pound bag``.
+   ``_expand_per_units``
+       A unit symbol of two letters or more after "per" is named in the singular, with or
+       without digits in the utterance: ``$4 per lb.`` -> ``four dollars per pound.``,
+       ``per sq ft`` -> ``per square foot``, ``per kWh`` -> ``per kilowatt hour``.
    ``_expand_ordinals_and_plurals``
        ``48th`` -> ``forty-eighth``; ``1990s`` -> ``nineteen nineties``, ``'90s`` ->
        ``nineties``, ``747s`` -> ``seven hundred forty-sevens``.
@@ -146,7 +153,17 @@ Order of work
    ``_tidy_punctuation``
        No space before ``, . ; : ? !``, no doubled period (an ellipsis stays).
 
-3. Whitespace collapsed to single spaces and stripped (every language).
+3. For German, French, Spanish, Portuguese (pt-BR, pt-PT) and Italian, the rules of
+   :func:`~.languages.rules_for`: one module per language (:mod:`.de`, :mod:`.fr`,
+   :mod:`.es`, :mod:`.pt`, :mod:`.it`) on the shared builders of :mod:`._continental`
+   (decimal comma, thousands dot or space, money with the currency before or after,
+   ordinals ``1.``/``1er``/``1º``/``1ª``, dates and times in the language's orders and
+   words, abbreviations and titles, letter names, number words from num2words with
+   agreement: ``1 Uhr`` -> ``ein Uhr``, ``1 heure`` -> ``une heure``, ``21 horas`` ->
+   ``veintiuna horas``); :mod:`._romance` holds what es, pt and it share. Same contract
+   as English: deterministic, idempotent, never raises.
+
+4. Whitespace collapsed to single spaces and stripped (every language).
 
 Other languages get the lexicon and whitespace only: no English word is ever produced.
 
@@ -167,6 +184,7 @@ from newsaudio.text.lexicon import Lexicon
 from newsaudio.text.normalize._common import (
     spell_letters,
 )
+from newsaudio.text.normalize._continental import run
 from newsaudio.text.normalize.abbreviations import (
     ABBREVIATIONS,
     ACRONYM_WORDS,
@@ -181,9 +199,11 @@ from newsaudio.text.normalize.dates_times import (
     _expand_dates,
     _expand_times,
 )
+from newsaudio.text.normalize.languages import rules_for
 from newsaudio.text.normalize.money_units import (
     UNITS,
     _expand_currency,
+    _expand_per_units,
     _expand_percentages,
     _expand_units,
 )
@@ -219,6 +239,7 @@ __all__ = [
     "UNITS",
     "VULGAR_FRACTIONS",
     "normalize",
+    "rules_for",
     "spell_letters",
 ]
 
@@ -240,6 +261,7 @@ ENGLISH_RULES: tuple[Callable[[str], str], ...] = (
     _expand_currency,
     _expand_percentages,
     _expand_units,
+    _expand_per_units,
     _expand_ordinals_and_plurals,
     _expand_fractions,
     _expand_scale_suffixes,
@@ -291,4 +313,8 @@ def normalize(text: str, *, lexicon: Lexicon | None = None, language: str = "en"
         for rule in rules:
             text = rule(text)
         text = " ".join(text.split())
+        return text
+    rules_other = rules_for(language)
+    if rules_other is not None:
+        text = run(rules_other, text)
     return text

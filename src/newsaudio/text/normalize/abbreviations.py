@@ -262,9 +262,17 @@ _DOTTED_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.){2,}|(?:[A-Z]\.)+[A-Z](?![\w.]))
 _MIDDLE_INITIAL_RE = re.compile(r"\b([A-Z][a-z]+ [B-Z])\. (?=[A-Z][a-z])")
 
 
+_AFTER_NUMBER = re.compile(r"[0-9]\s?$")
+
+
 def _say_dotted(match: re.Match[str]) -> str:
-    """Return a dotted initialism spelled, keeping a final period that ends the text."""
+    """Return a dotted initialism spelled, keeping a final period that ends the text;
+    "A.M."/"P.M." after a number are left to the time rule ("9 P.M." -> "nine P-M")."""
     found = match.group(1)
+    if found.rstrip(".") in ("A.M", "P.M") and _AFTER_NUMBER.search(
+        match.string, max(0, match.start() - 2), match.start()
+    ):
+        return found
     spoken = spell_letters(found.replace(".", ""))
     if found.endswith(".") and _at_end(match.string, match.end()):
         return spoken + "."

@@ -9,7 +9,6 @@ from newsaudio.text.normalize._common import (
     _cardinal,
     _ordinal,
     _word_tuple,
-    spell_letters,
 )
 
 _MONTHS = _word_tuple(
@@ -117,6 +116,13 @@ _HOUR_RE = re.compile(rf"(?<![\w:.,])(?P<h>[0-9]{{1,2}})(?:\.(?P<m>[0-9]{{2}}))?
 _RATIO_RE = re.compile(r"(?<![\w:.,])([0-9]+):([0-9])(?![\w:]|[.,][0-9])")
 
 
+#: How "a.m." and "p.m." are read, whatever their written form ("a.m.", "am", "AM", "A.M.",
+#: glued or spaced): the two letters joined by a hyphen, one spelling for both. Checked with
+#: espeak-ng, which Piper uses: "A-M" is /eI'Em/ and "P-M" /pi:'Em/, where "A M" reads "uh
+#: M" and "ay em" reads "eye M".
+MERIDIEM_WORDS: dict[str, str] = {"a": "A-M", "p": "P-M"}
+
+
 def _say_time(hour: int, minute: int, ampm: str | None, *, clock24: bool = False) -> str:
     """Return a time of day read aloud: (8, 30) -> 'eight thirty'; a full hour is "o'clock"
     on a 12-hour clock and "hundred" on a 24-hour one (``clock24``, or an hour past 12)."""
@@ -129,7 +135,7 @@ def _say_time(hour: int, minute: int, ampm: str | None, *, clock24: bool = False
     else:
         spoken += f" {_cardinal(minute)}"
     if ampm is not None:
-        spoken += " " + spell_letters("AM" if ampm[0] in "aA" else "PM")
+        spoken += " " + MERIDIEM_WORDS[ampm[0].lower()]
     return spoken
 
 

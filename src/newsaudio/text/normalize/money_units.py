@@ -22,7 +22,16 @@ UNITS: dict[str, tuple[str, str]] = {
     "m²": ("square meter", "square meters"),
     "m³": ("cubic meter", "cubic meters"),
     "sq km": ("square kilometer", "square kilometers"),
+    "sq m": ("square meter", "square meters"),
+    "sq mi": ("square mile", "square miles"),
     "sq ft": ("square foot", "square feet"),
+    "sq yd": ("square yard", "square yards"),
+    "sq in": ("square inch", "square inches"),
+    "cu m": ("cubic meter", "cubic meters"),
+    "cu ft": ("cubic foot", "cubic feet"),
+    "cu yd": ("cubic yard", "cubic yards"),
+    "cu in": ("cubic inch", "cubic inches"),
+    "ha": ("hectare", "hectares"),
     "kg": ("kilogram", "kilograms"),
     "g": ("gram", "grams"),
     "mg": ("milligram", "milligrams"),
@@ -31,14 +40,26 @@ UNITS: dict[str, tuple[str, str]] = {
     "oz": ("ounce", "ounces"),
     "ft": ("foot", "feet"),
     "yd": ("yard", "yards"),
+    "yds": ("yard", "yards"),
     "mi": ("mile", "miles"),
     "mph": ("mile per hour", "miles per hour"),
+    "mpg": ("mile per gallon", "miles per gallon"),
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "kmh": ("kilometer per hour", "kilometers per hour"),
     "kph": ("kilometer per hour", "kilometers per hour"),
     "m/s": ("meter per second", "meters per second"),
     "ml": ("milliliter", "milliliters"),
     "mL": ("milliliter", "milliliters"),
+    "gal": ("gallon", "gallons"),
+    "qt": ("quart", "quarts"),
+    "tsp": ("teaspoon", "teaspoons"),
+    "tbsp": ("tablespoon", "tablespoons"),
+    "hr": ("hour", "hours"),
+    "hrs": ("hour", "hours"),
+    "min": ("minute", "minutes"),
+    "mins": ("minute", "minutes"),
+    "sec": ("second", "seconds"),
+    "secs": ("second", "seconds"),
     "°C": ("degree Celsius", "degrees Celsius"),
     "° C": ("degree Celsius", "degrees Celsius"),
     "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
@@ -179,8 +200,54 @@ _MILLION_M_RE = re.compile(
 )
 
 
+# "sq. ft.", "cu. m": the dotted spelling of the square and cubic units.
+_DOTTED_AREA_RE = re.compile(r"(?<![\w.])(sq|cu)\.\s?(?=(?:km|mi|ft|yd|in|m)\b)")
+# "a 5-lb bag", "a 12-oz steak": a number joined to its unit by a hyphen is an adjective,
+# read with the unit in the singular ("a five-pound bag").
+_HYPHEN_UNIT_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<num>{_NUM})-(?P<unit>{_UNIT_ALT})\.?(?![\w/²³-])(?=\s+[a-z])"
+)
+# "6 ft. 2 in.": inches only after feet ("in" alone is a preposition).
+_FEET_INCHES_RE = re.compile(
+    rf"(?<![\w.,/])(?P<ft>{_NUM})\s?(?:ft|feet)\.?\s+(?P<in>[0-9]{{1,2}})\s?in(?:\.(?=\s+[a-z])|\b)"
+)
+
+
+def _say_feet_inches(match: re.Match[str]) -> str:
+    """Return '6 ft. 2 in.' as 'six feet two inches'."""
+    inches = match["in"]
+    return (
+        f"{_quantity(match['ft'])} {'foot' if match['ft'] == '1' else 'feet'} "
+        f"{_quantity(inches)} {'inch' if inches == '1' else 'inches'}"
+    )
+
+
 def _expand_units(text: str) -> str:
-    """Read units after numbers: 5 km, -4°C, 2m tall; '1.5m people' is a million."""
+    """Read units after numbers: 5 km, -4°C, 2m tall, 6 ft. 2 in.; '1.5m people' is a million."""
+    if "sq." in text or "cu." in text:
+        text = _DOTTED_AREA_RE.sub(r"\1 ", text)
+    text = _FEET_INCHES_RE.sub(_say_feet_inches, text)
+    text = _HYPHEN_UNIT_RE.sub(lambda m: f"{_quantity(m['num'])}-{UNITS[m['unit']][0]}", text)
     text = _MILLION_M_RE.sub(lambda m: f"{m['num']} million", text)
     text = _UNIT_RE.sub(_say_unit, text)
     return _GLUED_TEMPERATURE_RE.sub(_say_unit, text)
+
+
+# "per lb", "per sq ft", "per kWh": a unit symbol of two letters or more after "per" (a
+# single letter, "per m", is too ambiguous); a period after it that does not end the
+# utterance is the abbreviation's ("$4 per lb. for beef").
+_PER_UNITS = "|".join(
+    re.escape(unit)
+    for unit in sorted(UNITS, key=len, reverse=True)
+    if len(unit) > 1 and unit[0].isalpha()
+)
+_PER_UNIT_RE = re.compile(
+    rf"\b(?P<per>[Pp]er) (?P<unit>{_PER_UNITS})(?![\w/²³])(?:\.(?=\s+[a-z0-9]))?"
+)
+
+
+def _expand_per_units(text: str) -> str:
+    """Read a unit symbol after "per" as its name: '$4 per lb.' -> '... per pound.'."""
+    if "per " not in text and "Per " not in text:
+        return text
+    return _PER_UNIT_RE.sub(lambda m: f"{m['per']} {UNITS[m['unit']][0]}", text)
