@@ -141,15 +141,59 @@ def _available(as_json: bool, language: str | None) -> None:
 
 @voices.command()
 @click.argument("source", metavar="NAME|URL|PATH")
-def install(source: str) -> None:
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="PATH|URL",
+    help="With 'kokoro': the ONNX model file (default: the upstream release); give it "
+    "several times to join parts in order.",
+)
+@click.option(
+    "--voices",
+    "voices_source",
+    metavar="PATH|URL",
+    default=None,
+    help="With 'kokoro': voices-v1.0.bin, or the kokoro-js npm tarball or its voices/ folder "
+    "(default: the upstream release).",
+)
+@click.option(
+    "--precision",
+    type=click.Choice(["int8", "fp32"]),
+    default="int8",
+    show_default=True,
+    help="With 'kokoro': which model (int8: 92 MB; fp32: 326 MB, not faster here).",
+)
+def install(
+    source: str, models: tuple[str, ...], voices_source: str | None, precision: str
+) -> None:
     """Install a Piper voice: a NAME from the catalogue (e.g. en_GB-alan-medium), the URL
-    of an .onnx model, or a local .onnx PATH (its .onnx.json beside it).
+    of an .onnx model, or a local .onnx PATH (its .onnx.json beside it); or 'kokoro':
+    the Kokoro-82M model and its 54 voices (af_heart, bf_emma, am_michael, bm_george...).
 
-    Files are checked against the catalogue's MD5 sums (a mismatch is refused and nothing
-    is kept), written to the user data folder, and a voice profile is created, so the voice
-    is listed by 'newsaudio voices' and picked for its language.
+    Files are checked against the catalogue's MD5 sums (Kokoro: pinned SHA-256 of the
+    upstream files); a mismatch is refused with exit 4 and nothing is kept. Files go to the
+    user data folder, so the voices are listed by 'newsaudio voices' and picked for their
+    language. Kokoro also needs: pip install 'newsaudio[kokoro]'.
+
+    \b
+    Example:
+      newsaudio voices install kokoro
+      newsaudio voices install kokoro --voices kokoro-js-1.2.1.tgz
     """
     from newsaudio.tts.catalogue import install as install_voice
+
+    if source == "kokoro":
+        from newsaudio.tts.kokoro_install import install as install_kokoro
+
+        kokoro = install_kokoro(None, precision, list(models) or None, voices_source)
+        click.echo(
+            f"Installed Kokoro-82M ({kokoro.precision}; SHA-256 checked) in {kokoro.folder}\n"
+            "  use it: newsaudio add --voice af_heart ARTICLE (en-GB: bf_emma)"
+        )
+        return
+    if models or voices_source or precision != "int8":
+        raise click.UsageError("--model, --voices and --precision work with 'kokoro'")
 
     done = install_voice(source, _catalogue_url())
     checked = "MD5 checked" if done.checked else "not in the catalogue: no MD5 check"

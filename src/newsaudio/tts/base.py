@@ -61,6 +61,7 @@ ENGINES: dict[str, str] = {
     "fake": "newsaudio.tts.fake:create",
     "gtts": "newsaudio.tts.gtts:create",
     "openai": "newsaudio.tts.openai:create",
+    "kokoro": "newsaudio.tts.kokoro:create",
 }
 """Registered engines: name -> ``"module:factory"``; the factory takes a :class:`Voice`."""
 
@@ -111,6 +112,7 @@ def is_installed(voice: Voice) -> bool:
     """True if ``voice`` can be used here without installing anything (no model is loaded).
 
     Piper: the bundled package is importable, or the ``.onnx`` model and its ``.json`` exist.
+    Kokoro: ``voices install kokoro`` was run and the ``kokoro`` extra (misaki) is installed.
     gTTS: the ``gtts`` package is importable (network access is not checked).
     """
     if voice.engine not in ENGINES:
@@ -123,6 +125,10 @@ def is_installed(voice: Voice) -> bool:
             return importlib.util.find_spec(package) is not None
         model = model_path(voice)
         return model.is_file() and model.with_name(model.name + ".json").is_file()
+    if voice.engine == "kokoro":
+        from newsaudio.tts.kokoro_files import installed
+
+        return installed() is not None and importlib.util.find_spec("misaki") is not None
     return True
 
 

@@ -63,10 +63,20 @@ class _Worker:
         self.stdout: IO[bytes] = self.proc.stdout
         self.in_use = threading.Lock()  # held while a request uses the pipes
 
-    def request(self, text: str, speaker: int | None, length_scale: float | None) -> bytes:
+    def request(
+        self, text: str, speaker: int | None, length_scale: float | None, voice: str | None = None
+    ) -> bytes:
         """Send one request and wait for its reply; raises OSError/EOFError if the worker is
-        gone, WorkerFailed or WorkerVoiceError if it could not speak."""
-        line = json.dumps({"text": text, "speaker": speaker, "length_scale": length_scale})
+        gone, WorkerFailed or WorkerVoiceError if it could not speak. ``voice``: the voice
+        name, for workers whose model holds several (Kokoro); Piper's ignore it."""
+        request: dict[str, object] = {
+            "text": text,
+            "speaker": speaker,
+            "length_scale": length_scale,
+        }
+        if voice is not None:
+            request["voice"] = voice
+        line = json.dumps(request)
         with self.in_use:
             self.stdin.write(line.encode("utf-8") + b"\n")
             self.stdin.flush()
@@ -121,7 +131,9 @@ class PiperPool:
     """``workers`` Piper processes for one model; thread-safe :meth:`speak`.
 
     ``threads`` is each worker's onnxruntime intra-op thread count; ``options`` its other
-    session settings (see :func:`newsaudio.tts.piper_worker.session_options`).
+    session settings (see :func:`newsaudio.tts.piper_worker.session_options`). ``module`` is
+    the module the processes run: Piper's, or :mod:`newsaudio.tts.kokoro_worker` (same
+    protocol; ``config`` is then the voices archive).
     """
 
     def __init__(
@@ -131,11 +143,12 @@ class PiperPool:
         workers: int,
         threads: int = 1,
         options: dict[str, Any] | None = None,
+        module: str = "newsaudio.tts.piper_worker",
     ) -> None:
         argv = [
             sys.executable,
             "-m",
-            "newsaudio.tts.piper_worker",
+            module,
             model,
             config,
             str(threads),
@@ -165,7 +178,9 @@ class PiperPool:
         """Process ids of the workers."""
         return [w.proc.pid for w in self._workers]
 
-    def speak(self, text: str, speaker: int | None, length_scale: float | None) -> np.ndarray:
+    def speak(
+        self, text: str, speaker: int | None, length_scale: float | None, voice: str | None = None
+    ) -> np.ndarray:
         """int16 samples of ``text``, spoken by the next idle worker (waits for one).
 
         Raises PoolClosed after :meth:`close`, PoolBroken if a worker died, WorkerFailed if
@@ -177,7 +192,7 @@ class PiperPool:
                 raise PoolBroken(self._broken)
             raise PoolClosed("the piper worker pool is closed")
         try:
-            pcm = worker.request(text, speaker, length_scale)
+            pcm = worker.request(text, speaker, length_scale, voice)
         except (WorkerFailed, WorkerVoiceError):
             self._give(worker)
             raise
@@ -228,7 +243,7 @@ class PiperPool:
         _LOGGER.debug("piper: %d worker processes stopped (%.2f CPU-s)", len(self._workers), cpu_s)
 
 
-_POOLS: dict[tuple[str, str, int, int, str], PiperPool] = {}
+_POOLS: dict[tuple[str, str, int, int, str, str], PiperPool] = {}
 _POOLS_LOCK = threading.Lock()
 _GENERATION = 0  # bumped by close_all(): engines of an earlier run get no new pool
 
@@ -246,17 +261,18 @@ def shared_pool(
     threads: int,
     options: dict[str, Any] | None = None,
     for_generation: int | None = None,
+    module: str = "newsaudio.tts.piper_worker",
 ) -> PiperPool:
     """The process-wide pool for these settings, started on first request. Raises PoolClosed
     if ``for_generation`` (see :func:`generation`) is no longer current: the run that asks
     has been stopped (a render thread still finishing must not start new workers)."""
-    key = (model, config, workers, threads, json.dumps(options or {}, sort_keys=True))
+    key = (model, config, workers, threads, json.dumps(options or {}, sort_keys=True), module)
     with _POOLS_LOCK:
         if for_generation is not None and for_generation != _GENERATION:
             raise PoolClosed("the piper worker pools of this run are closed")
         pool = _POOLS.get(key)
         if pool is None:
-            pool = _POOLS[key] = PiperPool(model, config, workers, threads, options)
+            pool = _POOLS[key] = PiperPool(model, config, workers, threads, options, module)
         return pool
 
 
