@@ -382,7 +382,10 @@ class Pronouncer:
         return "".join(out)
 
     def _packaged(self, word: str, cmudict: bool) -> str | None:
-        """Phonemes from the packaged layers only (possessives and plurals included)."""
+        """Phonemes from the packaged layers only (possessives and plurals included);
+        ``cmudict`` False (a sentence start) also leaves capitonyms (``Reading``) alone."""
+        if not cmudict and word in CAPITONYMS:
+            return None
         saved_user, saved_cmu = self.user, self.use_cmudict
         self.user, self.use_cmudict = _EMPTY, self.use_cmudict and cmudict
         try:
@@ -391,6 +394,9 @@ class Pronouncer:
             self.user, self.use_cmudict = saved_user, saved_cmu
         return None if found.source == "engine" else found.phonemes
 
+
+CAPITONYMS = frozenset({"Nice", "Reading"})
+"""Curated names that are also common words: not marked at the start of a sentence."""
 
 _BLOCK = re.compile(r"(\[\[.*?\]\])", re.DOTALL)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")

@@ -149,7 +149,7 @@ def voice_for_language(
     if preferred is not None:
         voice = get_voice(preferred, extra)
         if speaks(voice, language):
-            return voice
+            return _kokoro_regional(voice, language, voices)
     candidates = [v for v in voices.values() if speaks(v, language) and is_installed(v)]
     if preferred is not None:
         others = ", ".join(sorted(v.name for v in candidates)) or "none installed"
@@ -177,6 +177,23 @@ def voice_for_language(
             "does: %s", language, chosen.name, chosen.language, install_hint(language),
         )  # fmt: skip
     return chosen
+
+
+KOKORO_REGIONAL = {("en-GB", "f"): "bf_emma", ("en-GB", "m"): "bm_george",
+                   ("en-US", "f"): "af_heart", ("en-US", "m"): "am_michael"}  # fmt: skip
+"""The Kokoro voice of a region and gender that reads an article of that region when the
+show's voice is a Kokoro voice of another (an en-GB article on an ``af_heart`` show)."""
+
+
+def _kokoro_regional(voice: Voice, language: str, voices: dict[str, Voice]) -> Voice:
+    """``voice``, or for a Kokoro voice of another region than the article's (``en-GB``) the
+    Kokoro voice of that region and the same gender (:data:`KOKORO_REGIONAL`)."""
+    wanted = language.replace("_", "-")
+    if voice.engine != "kokoro" or voice.language.lower() == wanted.lower() or "-" not in wanted:
+        return voice
+    region = "en-GB" if wanted.lower() == "en-gb" else "en-US" if wanted.lower() == "en-us" else ""
+    other = voices.get(KOKORO_REGIONAL.get((region, voice.name[1:2]), ""))
+    return other if other is not None and other.engine == "kokoro" else voice
 
 
 def _name(voice: Voice) -> str:
