@@ -60,7 +60,7 @@ def test_a_wrong_model_is_refused_and_nothing_changes(data_dir: Path, tmp_path: 
     before = sorted(p.name for p in data_dir.iterdir())
     fake = tmp_path / "model.onnx"
     fake.write_bytes(b"\0" * 1000)
-    code, out, err = run_cli("voices", "install", "kokoro", "--model", str(fake))
+    code, _, err = run_cli("voices", "install", "kokoro", "--model", str(fake))
     assert code == 4, err
     assert err.count("\n") == 1 and "checksum mismatch" in err and "nothing installed" in err
     assert sorted(p.name for p in data_dir.iterdir()) == before  # no staging folder left

@@ -53,5 +53,7 @@ def misaki_missing() -> str | None:
 
     for module in ("misaki", "spacy", "phonemizer", "espeakng_loader"):
         if importlib.util.find_spec(module) is None:
-            return f"the kokoro extra is not installed ({module} missing): pip install -e '.[kokoro]'"
+            return (
+                f"the kokoro extra is not installed ({module} missing): pip install -e '.[kokoro]'"
+            )
     return None
