@@ -72,7 +72,7 @@ def test_annotate_leaves_sentence_starts_and_blocks_alone() -> None:
 
 
 def test_kokoro_symbols() -> None:
-    assert pr.MISAKI_US.from_arpabet("S T AA1 R M ER0".split()) == "stˈɑɹməɹ"
+    assert pr.MISAKI_US.from_arpabet(["S", "T", "AA1", "R", "M", "ER0"]) == "stˈɑɹməɹ"
     assert espeak_to_misaki("nˈiːs") == "nˈis"
     assert espeak_to_misaki("dʒˌɪnpˈɪŋ") == "ʤˌɪnpˈɪŋ"
     assert voice_language("bm_george") == "en-GB" and voice_language("joe") is None
