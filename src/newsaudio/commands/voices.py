@@ -44,7 +44,9 @@ def _catalogue_url() -> str | None:
 )
 @click.pass_context
 def voices(ctx: click.Context, as_json: bool, available: bool, language: str | None) -> None:
-    """List the voices: name, engine, language, quality, offline or not, installed or not.
+    """List the voices: name, engine, language, quality, offline or not, installed or not,
+    and the engine's measured cost here (CPU-S/MIN: CPU seconds per minute of speech, after
+    one use; '-' before).
 
     Voices are TOML profiles in ./voices/, the voices installed with 'newsaudio voices
     install' and the built-in ones; a Piper model dropped into ./voices/ as NAME.onnx +
@@ -66,6 +68,9 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
     if language is not None:
         raise click.UsageError("--language works with --available")
     from newsaudio.tts.base import DEFAULT_VOICE, available_voices, is_installed
+    from newsaudio.tts.costs import per_minute
+
+    costs = per_minute()
 
     rows = [
         {
@@ -82,7 +87,7 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     _table(
-        ("NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED"),
+        ("NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED", "CPU-S/MIN"),
         [
             (
                 str(r["name"]) + (" (default)" if r["name"] == DEFAULT_VOICE else ""),
@@ -91,6 +96,7 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
                 str(r["quality"] or "-"),
                 "yes" if r["offline"] else "no",
                 "yes" if r["installed"] else "no",
+                f"{costs[str(r['engine'])]:.0f}" if str(r["engine"]) in costs else "-",
             )
             for r in rows
         ],

@@ -22,6 +22,7 @@ import re
 import signal
 import struct
 import sys
+import time
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 HEADER = struct.Struct("<BI")
+CPU = struct.Struct("<d")
 PCM, FAILED, VOICE_ERROR = 0, 1, 2
 SAMPLE_RATE = 24_000
 """Hz; Kokoro's output rate."""
@@ -196,11 +198,14 @@ def main(argv: list[str]) -> int:
         else:
             try:
                 kind = PCM
+                started = time.process_time()
                 samples = model.speak(
                     request["text"], str(request.get("voice") or "af_heart"),
                     float(request.get("length_scale") or 1.0),
                 )  # fmt: skip
                 payload = to_pcm(samples)
+                if request.get("cpu"):  # the CPU seconds this chunk took, after the PCM
+                    payload += CPU.pack(time.process_time() - started)
             except Exception as exc:
                 reason = " ".join(str(exc).split()) or "the engine stopped without a reason"
                 kind, payload = FAILED, reason.encode("utf-8", "replace")

@@ -26,7 +26,7 @@ from typing import IO, Any
 import numpy as np
 
 from newsaudio.errors import plain_reason
-from newsaudio.tts.piper_worker import FAILED, HEADER, PCM
+from newsaudio.tts.piper_worker import CPU, FAILED, HEADER, PCM
 from newsaudio.tts.turns import RENDER_PRIORITY
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class _Worker:
         self.stdin: IO[bytes] = self.proc.stdin
         self.stdout: IO[bytes] = self.proc.stdout
         self.in_use = threading.Lock()  # held while a request uses the pipes
+        self.cpu_s = 0.0  # CPU seconds of the chunks spoken (model load not included)
 
     def request(
         self, text: str, speaker: int | None, length_scale: float | None, voice: str | None = None
@@ -70,6 +71,7 @@ class _Worker:
         gone, WorkerFailed or WorkerVoiceError if it could not speak. ``voice``: the voice
         name, for workers whose model holds several (Kokoro); Piper's ignore it."""
         request: dict[str, object] = {
+            "cpu": True,
             "text": text,
             "speaker": speaker,
             "length_scale": length_scale,
@@ -83,7 +85,9 @@ class _Worker:
             kind, size = HEADER.unpack(self._read(HEADER.size))
             payload = self._read(size)
         if kind == PCM:
-            return payload
+            (cpu_s,) = CPU.unpack(payload[-CPU.size :])
+            self.cpu_s += cpu_s
+            return payload[: -CPU.size]
         message = payload.decode("utf-8", "replace")
         raise WorkerFailed(message) if kind == FAILED else WorkerVoiceError(message)
 
@@ -154,7 +158,9 @@ class PiperPool:
             str(threads),
             json.dumps(options or {}),
         ]
+        self.module, self.config = module, config
         self._lock = threading.Lock()
+        self.frames = 0  # samples spoken by all workers
         self._closed = False
         self._broken = ""
         self._cond = threading.Condition()
@@ -172,6 +178,11 @@ class PiperPool:
             raise PoolBroken(f"cannot start a worker process ({plain_reason(exc)})") from exc
         _LOGGER.debug("piper: %d worker processes started (pids %s)", workers,
                       ", ".join(str(w.proc.pid) for w in self._workers))  # fmt: skip
+
+    @property
+    def chunk_cpu_s(self) -> float:
+        """CPU seconds the workers spent on the chunks spoken so far (model load excluded)."""
+        return sum(w.cpu_s for w in self._workers)
 
     @property
     def pids(self) -> list[int]:
@@ -204,6 +215,8 @@ class PiperPool:
             self._give(None)
             raise PoolBroken(self._broken) from exc
         self._give(worker)
+        with self._lock:
+            self.frames += len(pcm) // 2
         return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
 
     def _take(self) -> _Worker | None:
@@ -241,6 +254,24 @@ class PiperPool:
             self._cond.notify_all()
         cpu_s = sum(worker.close() for worker in self._workers)
         _LOGGER.debug("piper: %d worker processes stopped (%.2f CPU-s)", len(self._workers), cpu_s)
+        self._record_cost()
+
+    def _record_cost(self) -> None:
+        """Add this pool's chunks to the engine's measured cost (:mod:`newsaudio.tts.costs`)."""
+        if not self.frames:
+            return
+        from newsaudio.tts.costs import record
+
+        if self.module.endswith("kokoro_worker"):
+            engine, rate_hz = "kokoro", 24_000
+        else:
+            engine, rate_hz = "piper", 22_050
+            with (
+                contextlib.suppress(OSError, ValueError, TypeError, KeyError),
+                open(self.config, encoding="utf-8") as f,
+            ):
+                rate_hz = int(json.load(f)["audio"]["sample_rate"])
+        record(engine, self.chunk_cpu_s, self.frames / rate_hz)
 
 
 _POOLS: dict[tuple[str, str, int, int, str, str], PiperPool] = {}

