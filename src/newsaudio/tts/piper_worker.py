@@ -12,7 +12,8 @@ Protocol (binary, over the pipes):
 - reply, worker -> parent: a header ``struct.pack("<BI", kind, size)`` then ``size`` bytes:
   kind 0 = mono int16 little-endian PCM at the model's rate (followed, when the request has
   ``"cpu": true``, by the CPU seconds the chunk took, a little-endian double), 1 = synthesis
-  failed (UTF-8 message), 2 = the model cannot be loaded (UTF-8 message, repeated for every request).
+  failed (UTF-8 message), 2 = the model cannot be loaded (UTF-8 message, repeated for each
+  request).
 
 End of stdin (the parent closed it, or died) ends the worker.
 
