@@ -81,6 +81,15 @@ PINNED: dict[str, Pinned] = {
 """Upstream files of release model-files-v1.0 (fp16 is listed for completeness; the issue
 asks for int8 by default and ``--precision fp32``)."""
 
+NOTICE = """\
+Kokoro-82M model weights and voice style vectors: hexgrad, Apache License 2.0
+  https://huggingface.co/hexgrad/Kokoro-82M
+kokoro-v1.0 ONNX exports and the phoneme vocabulary: kokoro-onnx by thewh1teagle, MIT License
+  https://github.com/thewh1teagle/kokoro-onnx (release model-files-v1.0)
+Voices as packaged in kokoro-js 1.2.1 (npm; Apache License 2.0) when installed from it.
+"""
+"""Written beside the installed files (the licences of what was installed)."""
+
 VOICE_SHAPE = (510, 1, 256)
 
 
@@ -255,6 +264,7 @@ def install(
             "voices": {"file": PINNED["voices"].name, "sha256": PINNED["voices"].sha256},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / "NOTICE").write_text(NOTICE, encoding="utf-8")
         for path in staging.iterdir():
             path.chmod(0o644)
         staging.chmod(0o755)
