@@ -83,23 +83,40 @@ def _atoms(phonemes: str, limit: int, level: int = 0) -> Iterator[str]:
         yield phonemes[start : start + limit]
 
 
-def chunk_phonemes(phonemes: str, limit: int = MAX_PHONEMES) -> list[str]:
-    """Split a phoneme string into chunks of at most ``limit`` symbols.
-
-    Cuts only where needed, preferring sentence, then clause, then word boundaries;
-    punctuation stays with the text before it. Pieces are packed greedily, so every chunk
-    but the last is as full as its boundaries allow. Joining the chunks with single spaces
-    gives back the input with its whitespace runs collapsed (unless a word longer than
-    ``limit`` had to be sliced: then a space marks the cut).
-    """
-    text = " ".join(phonemes.split())
+def _pack(atoms: list[str], limit: int) -> list[str]:
+    """``atoms`` joined greedily with spaces into chunks of at most ``limit`` symbols."""
     chunks: list[str] = []
-    for atom in _atoms(text, limit):
+    for atom in atoms:
         if chunks and len(chunks[-1]) + 1 + len(atom) <= limit:
             chunks[-1] = f"{chunks[-1]} {atom}"
         else:
             chunks.append(atom)
     return chunks
+
+
+def chunk_phonemes(phonemes: str, limit: int = MAX_PHONEMES) -> list[str]:
+    """Split a phoneme string into chunks of at most ``limit`` symbols.
+
+    Cuts only where needed, preferring sentence, then clause, then word boundaries;
+    punctuation stays with the text before it. The chunks are balanced: as few as greedy
+    packing gives, with the smallest limit that needs no more (a short last chunk is spoken
+    at another pace and loudness, and costs as much attention per symbol: kokoro-onnx does
+    the same). Joining the chunks with single spaces gives back the input with its
+    whitespace runs collapsed (unless a word longer than ``limit`` had to be sliced: then a
+    space marks the cut).
+    """
+    atoms = list(_atoms(" ".join(phonemes.split()), limit))
+    if not atoms:
+        return []
+    fewest = len(_pack(atoms, limit))
+    low, high = max(len(a) for a in atoms), limit
+    while low < high:
+        middle = (low + high) // 2
+        if len(_pack(atoms, middle)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return _pack(atoms, low)
 
 
 def tokenize(phonemes: str) -> list[int]:
