@@ -17,8 +17,9 @@ PyPI package, run with ``--listener PYTHON --whisper DIR``) and two measurements
   path: prepared, spoken chunk by chunk, joined), transcribed, WER against the text;
 * ``--names [N]``: the names of benchmarks/names.txt (heads of state and government,
   capitals, companies) each in a carrier sentence, spoken by Piper ``joe`` with the
-  pronunciation layer and without it (the raw engine); a name is heard right when every
-  word of it is in the transcript (case and accents folded).
+  pronunciation layer and without it (the raw engine), 8 sentences per file (Whisper
+  listens in 30 s windows); a name is heard right when every word of it is in its file's
+  transcript (case and accents folded).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def recognize(pcm: Any, rate: int) -> list[str] | None:
 
 
 CARRIER = "In the news today, {name} made the headlines again."
+GROUP = 8
 
 
 def _fold(text: str) -> list[str]:
@@ -108,29 +110,40 @@ def names_test(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     names = [n.strip() for n in lines if n.strip() and not n.startswith("#")]
     names = names[: args.names] if args.names else names
     engine = piper.PiperEngine(get_voice("joe"))
+    # Whisper listens in 30 s windows: GROUP sentences per file (about 25 s), each name
+    # looked for in its group's transcript
+    groups = [names[i : i + GROUP] for i in range(0, len(names), GROUP)]
     files: dict[str, list[Path]] = {"layer": [], "raw": []}
-    for i, name in enumerate(names):
-        text = CARRIER.format(name=name)
-        for kind, spoken in (("layer", engine.marked(text)), ("raw", text)):
-            pcm = engine._synthesize(spoken, engine.length_scale)
-            files[kind].append(_save(Segment(np.asarray(pcm.samples), pcm.sample_rate_hz),
-                                     folder / f"{kind}-{i:03d}.wav"))  # fmt: skip
+    for g, group in enumerate(groups):
+        for kind in ("layer", "raw"):
+            parts = []
+            for name in group:
+                text = CARRIER.format(name=name)
+                spoken = engine.marked(text) if kind == "layer" else text
+                parts.append(engine._synthesize(spoken, engine.length_scale).samples)
+                parts.append(np.zeros((engine.sample_rate_hz * 7 // 10, 1), dtype=np.int16))
+            segment = Segment(np.concatenate(parts), engine.sample_rate_hz)
+            files[kind].append(_save(segment, folder / f"{kind}-{g:03d}.wav"))
     heard = listen(files["layer"] + files["raw"], args.listener, args.whisper)
-    result: dict[str, Any] = {"names": len(names)}
+    result: dict[str, Any] = {"names": len(names), "per_file": GROUP}
     misses: dict[str, list[str]] = {}
     for kind in ("layer", "raw"):
         right = 0
         misses[kind] = []
-        for name, path in zip(names, files[kind], strict=True):
-            if set(_fold(name)) <= set(_fold(heard[str(path)])):
-                right += 1
-            else:
-                misses[kind].append(name)
+        for group, path in zip(groups, files[kind], strict=True):
+            transcript = set(_fold(heard[str(path)]))
+            for name in group:
+                if set(_fold(name)) <= transcript:
+                    right += 1
+                else:
+                    misses[kind].append(name)
         result[f"heard_right_{kind}"] = round(right / len(names), 4)
     result["points_gained"] = round(
         100 * (result["heard_right_layer"] - result["heard_right_raw"]), 1
     )
     result["missed_with_layer"] = misses["layer"]
+    result["missed_raw_only"] = sorted(set(misses["raw"]) - set(misses["layer"]))
+    result["missed_layer_only"] = sorted(set(misses["layer"]) - set(misses["raw"]))
     return result
 
 
