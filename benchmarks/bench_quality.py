@@ -9,6 +9,17 @@ is installed (``pip install pocketsphinx``: its English model ships in the wheel
 downloaded), the word error rate of each run against the spoken text.
 
 Run: python benchmarks/bench_quality.py [--chunks N] [ARTICLE]   (last line: JSON)
+
+Issue 26 adds an offline Whisper listener (benchmarks/listen_whisper.py, Whisper base from a
+PyPI package, run with ``--listener PYTHON --whisper DIR``) and two measurements:
+
+* ``--wer VOICE,VOICE ARTICLE...``: each article spoken by each voice (``voices preview``'s
+  path: prepared, spoken chunk by chunk, joined), transcribed, WER against the text;
+* ``--names [N]``: the names of benchmarks/names.txt (heads of state and government,
+  capitals, companies) each in a carrier sentence, spoken by Piper ``joe`` with the
+  pronunciation layer and without it (the raw engine), 8 sentences per file (Whisper
+  listens in 30 s windows); a name is heard right when every word of it is in its file's
+  transcript (case and accents folded).
 """
 
 from __future__ import annotations
@@ -58,11 +69,129 @@ def recognize(pcm: Any, rate: int) -> list[str] | None:
     return words(hyp.hypstr) if hyp is not None else []
 
 
+CARRIER = "In the news today, {name} made the headlines again."
+GROUP = 8
+
+
+def _fold(text: str) -> list[str]:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", plain.lower())
+
+
+def listen(files: list[Path], listener: str, whisper: str) -> dict[str, str]:
+    """Transcripts of WAV ``files`` by the Whisper listener (a child process)."""
+    import subprocess
+
+    script = str(Path(__file__).with_name("listen_whisper.py"))
+    proc = subprocess.run([listener, script, "--model", whisper, *map(str, files)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    result: dict[str, str] = json.loads(proc.stdout.strip().splitlines()[-1])["transcripts"]
+    return result
+
+
+def _save(segment: Any, path: Path) -> Path:
+    from newsaudio.tts.preview import save
+
+    save(segment, path)
+    return path
+
+
+def names_test(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """Names heard right by Whisper: Piper joe with the layer against the raw engine."""
+    import numpy as np
+
+    from newsaudio.models import Segment
+    from newsaudio.tts import piper
+    from newsaudio.tts.voices import get_voice
+
+    lines = Path(__file__).with_name("names.txt").read_text(encoding="utf-8").splitlines()
+    names = [n.strip() for n in lines if n.strip() and not n.startswith("#")]
+    names = names[: args.names] if args.names else names
+    engine = piper.PiperEngine(get_voice("joe"))
+    # Whisper listens in 30 s windows: GROUP sentences per file (about 25 s), each name
+    # looked for in its group's transcript
+    groups = [names[i : i + GROUP] for i in range(0, len(names), GROUP)]
+    files: dict[str, list[Path]] = {"layer": [], "raw": []}
+    for g, group in enumerate(groups):
+        for kind in ("layer", "raw"):
+            parts = []
+            for name in group:
+                text = CARRIER.format(name=name)
+                spoken = engine.marked(text) if kind == "layer" else text
+                parts.append(engine._synthesize(spoken, engine.length_scale).samples)
+                parts.append(np.zeros((engine.sample_rate_hz * 7 // 10, 1), dtype=np.int16))
+            segment = Segment(np.concatenate(parts), engine.sample_rate_hz)
+            files[kind].append(_save(segment, folder / f"{kind}-{g:03d}.wav"))
+    heard = listen(files["layer"] + files["raw"], args.listener, args.whisper)
+    result: dict[str, Any] = {"names": len(names), "per_file": GROUP}
+    misses: dict[str, list[str]] = {}
+    for kind in ("layer", "raw"):
+        right = 0
+        misses[kind] = []
+        for group, path in zip(groups, files[kind], strict=True):
+            transcript = set(_fold(heard[str(path)]))
+            for name in group:
+                if set(_fold(name)) <= transcript:
+                    right += 1
+                else:
+                    misses[kind].append(name)
+        result[f"heard_right_{kind}"] = round(right / len(names), 4)
+    result["points_gained"] = round(
+        100 * (result["heard_right_layer"] - result["heard_right_raw"]), 1
+    )
+    result["missed_with_layer"] = misses["layer"]
+    result["missed_raw_only"] = sorted(set(misses["raw"]) - set(misses["layer"]))
+    result["missed_layer_only"] = sorted(set(misses["layer"]) - set(misses["raw"]))
+    return result
+
+
+def wer_test(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """WER of each voice on each article (voices preview's path), by the Whisper listener."""
+    from newsaudio.pipeline import load_article
+    from newsaudio.text.prepare import prepare
+    from newsaudio.tts.preview import preview
+
+    results: dict[str, Any] = {}
+    jobs: list[tuple[str, str, Path, list[str]]] = []
+    for article in args.articles:
+        script = prepare(load_article(str(article)), max_chars=400)
+        text = "\n\n".join(u.spoken for u in script.utterances)
+        for voice in args.wer.split(","):
+            path = _save(preview(voice, text), folder / f"{voice}-{Path(article).stem}.wav")
+            jobs.append((voice, str(article), path, words(text)))
+    heard = listen([j[2] for j in jobs], args.listener, args.whisper)
+    for voice, article, path, reference in jobs:
+        results.setdefault(voice, {})[Path(article).name] = round(
+            wer(reference, words(heard[str(path)])), 4
+        )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("article", nargs="?", type=Path, default=SEED)
     parser.add_argument("--chunks", type=int, default=0, help="first N chunks only (0: all)")
+    parser.add_argument("--listener", default=sys.executable, help="python with faster-whisper")
+    parser.add_argument("--whisper", default="", help="Whisper base folder (CTranslate2)")
+    parser.add_argument("--names", type=int, default=-1, help="names test: first N (0: all)")
+    parser.add_argument("--wer", default="", help="WER test: voices, comma-separated")
+    parser.add_argument("--articles", nargs="*", type=Path, default=[SEED])
     args = parser.parse_args()
+    if args.names >= 0 or args.wer:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out: dict[str, Any] = {"listener": "faster-whisper, Whisper base (PyPI)"}
+            if args.names >= 0:
+                out["names"] = names_test(args, Path(tmp))
+                print(f"  names heard right: layer {out['names']['heard_right_layer']}, raw "
+                      f"{out['names']['heard_right_raw']}", flush=True)  # fmt: skip
+            if args.wer:
+                out["wer"] = wer_test(args, Path(tmp))
+            print(json.dumps(out, ensure_ascii=False))
+        return
     import numpy as np
     from piper import PiperVoice
 

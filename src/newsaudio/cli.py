@@ -24,7 +24,7 @@ from newsaudio.errors import ExitStatus, NewsaudioError
 COMMANDS: tuple[str, ...] = (
     "add", "normalize", "init", "list", "remove", "feed", "serve", "inspect", "voices", "cache",
     "follow", "unfollow", "sources", "update",
-    "digest", "publish", "inbox",
+    "digest", "publish", "inbox", "pronounce", "lexicon",
 )  # fmt: skip
 """Command modules in :mod:`newsaudio.commands`; each defines a click command of that name
 (heavy imports happen inside the command functions, so ``--help`` stays instant)."""

@@ -199,6 +199,19 @@ def test_init_asks_only_what_matters(workdir: Path) -> None:
     assert (show.show_type, show.bitrate_kbps, show.jingles) == ("episodic", 96, True)
 
 
+def test_init_asks_faster_or_more_natural(workdir: Path) -> None:
+    """For a language Kokoro speaks, a seventh question: Piper (Enter) or Kokoro."""
+    answers = "My Show\nJane Doe\nowner@example.org\nen-GB\nNews\nhttps://pod.example.org/\n"
+    result = cli_runner().invoke(cli, ["init"], input=answers + "natural\n")
+    assert result.exit_code == 0, result.stderr
+    assert "faster (Piper" in result.stdout and "natural (Kokoro" in result.stdout
+    assert "newsaudio voices install kokoro" in result.stdout  # not installed here
+    assert load_show(env={}).voice == "bf_emma"
+    result = cli_runner().invoke(cli, ["init", "--force"], input=answers + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert load_show(env={}).voice is None
+
+
 def test_init_advanced_asks_everything(workdir: Path) -> None:
     answers = "My Show\n\nJane Doe\n\nowner@example.org\nde\nNews\nTech News\n" + "\n" * 6
     answers += "serial\n" + "\n" * 10

@@ -40,7 +40,15 @@ def test_voices_table(workdir: Path) -> None:
     result = cli_runner().invoke(cli, ["voices"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED"]
+    assert lines[0].split() == [
+        "NAME",
+        "ENGINE",
+        "LANGUAGE",
+        "QUALITY",
+        "OFFLINE",
+        "INSTALLED",
+        "CPU-S/MIN",
+    ]
     assert any(line.startswith("joe (default)") and "piper" in line for line in lines)
 
 

@@ -130,6 +130,10 @@ def init(config_file: Path, yes: bool, force: bool, advanced: bool, **values: An
             shown = blank if current is None else str(current)
             answers[key] = click.prompt(help_text, default=shown, show_default=True)
         given = {**given, **answers}
+        if "voice" not in given:
+            kokoro = _ask_engine(str(given.get("language") or defaults.language))
+            if kokoro:
+                given["voice"] = kokoro
         defaults = load_show(overrides=_fit_subcategory(given), use_file=False)
     defaults = _derived_defaults(defaults, given)
     base = config_file.resolve().parent
@@ -143,6 +147,36 @@ def init(config_file: Path, yes: bool, force: bool, advanced: bool, **values: An
     click.echo(f"  feed: {show.feed_url} (after the first newsaudio add)")
     if show.publish_to:
         click.echo(f"  publish to: {show.publish_to} (after each add, update and remove)")
+
+
+KOKORO_BY_LANGUAGE = {"en-gb": "bf_emma", "en": "af_heart", "es": "ef_dora", "fr": "ff_siwis",
+                      "hi": "hf_alpha", "it": "if_sara", "pt": "pf_dora"}  # fmt: skip
+"""The Kokoro voice ``init`` sets for a show's language (exact tag first, then primary)."""
+
+
+def _ask_engine(language: str) -> str | None:
+    """Ask "faster (Piper) or more natural (Kokoro)" for a language Kokoro speaks; the
+    Kokoro voice chosen, or None (Piper: the default voice for the language)."""
+    tag = language.replace("_", "-").lower()
+    kokoro = KOKORO_BY_LANGUAGE.get(tag) or KOKORO_BY_LANGUAGE.get(tag.split("-")[0])
+    if kokoro is None:
+        return None
+    choice = click.prompt(
+        "Voice: faster (Piper, about 0.1 CPU-s per second of speech) or natural (Kokoro, "
+        "about 7x the CPU time)",
+        default="faster",
+        type=click.Choice(["faster", "natural"]),
+    )
+    if choice == "faster":
+        return None
+    from newsaudio.tts.kokoro_files import installed
+
+    if installed() is None:
+        click.echo(
+            f"  voice {kokoro} needs Kokoro: pip install 'newsaudio[kokoro]' && "
+            "newsaudio voices install kokoro"
+        )
+    return kokoro
 
 
 BASIC_SETTINGS = ("title", "author", "owner_email", "language", "category", "base_url")

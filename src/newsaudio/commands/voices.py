@@ -45,7 +45,9 @@ def _catalogue_url() -> str | None:
 )
 @click.pass_context
 def voices(ctx: click.Context, as_json: bool, available: bool, language: str | None) -> None:
-    """List the voices: name, engine, language, quality, offline or not, installed or not.
+    """List the voices: name, engine, language, quality, offline or not, installed or not,
+    and the engine's measured cost here (CPU-S/MIN: CPU seconds per minute of speech, after
+    one use; '-' before).
 
     Voices are TOML profiles in ./voices/, the voices installed with 'newsaudio voices
     install' and the built-in ones; a Piper model dropped into ./voices/ as NAME.onnx +
@@ -67,6 +69,9 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
     if language is not None:
         raise click.UsageError("--language works with --available")
     from newsaudio.tts.base import DEFAULT_VOICE, available_voices, is_installed
+    from newsaudio.tts.costs import per_minute
+
+    costs = per_minute()
 
     voices_by_name = available_voices()
     rows = [
@@ -84,7 +89,7 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     _table(
-        ("NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED"),
+        ("NAME", "ENGINE", "LANGUAGE", "QUALITY", "OFFLINE", "INSTALLED", "CPU-S/MIN"),
         [
             (
                 str(r["name"]) + (" (default)" if r["name"] == DEFAULT_VOICE else ""),
@@ -93,6 +98,7 @@ def voices(ctx: click.Context, as_json: bool, available: bool, language: str | N
                 str(r["quality"] or "-"),
                 "yes" if r["offline"] else "no",
                 _installed_word(voices_by_name[str(r["name"])], bool(r["installed"])),
+                f"{costs[str(r['engine'])]:.0f}" if str(r["engine"]) in costs else "-",
             )
             for r in rows
         ],
@@ -171,15 +177,59 @@ def _available(as_json: bool, language: str | None) -> None:
 
 @voices.command()
 @click.argument("source", metavar="NAME|URL|PATH")
-def install(source: str) -> None:
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="PATH|URL",
+    help="With 'kokoro': the ONNX model file (default: the upstream release); give it "
+    "several times to join parts in order.",
+)
+@click.option(
+    "--voices",
+    "voices_source",
+    metavar="PATH|URL",
+    default=None,
+    help="With 'kokoro': voices-v1.0.bin, or the kokoro-js npm tarball or its voices/ folder "
+    "(default: the upstream release).",
+)
+@click.option(
+    "--precision",
+    type=click.Choice(["int8", "fp32"]),
+    default="int8",
+    show_default=True,
+    help="With 'kokoro': which model (int8: 92 MB; fp32: 326 MB, not faster here).",
+)
+def install(
+    source: str, models: tuple[str, ...], voices_source: str | None, precision: str
+) -> None:
     """Install a Piper voice: a NAME from the catalogue (e.g. en_GB-alan-medium), the URL
-    of an .onnx model, or a local .onnx PATH (its .onnx.json beside it).
+    of an .onnx model, or a local .onnx PATH (its .onnx.json beside it); or 'kokoro':
+    the Kokoro-82M model and its 54 voices (af_heart, bf_emma, am_michael, bm_george...).
 
-    Files are checked against the catalogue's MD5 sums (a mismatch is refused and nothing
-    is kept), written to the user data folder, and a voice profile is created, so the voice
-    is listed by 'newsaudio voices' and picked for its language.
+    Files are checked against the catalogue's MD5 sums (Kokoro: pinned SHA-256 of the
+    upstream files); a mismatch is refused with exit 4 and nothing is kept. Files go to the
+    user data folder, so the voices are listed by 'newsaudio voices' and picked for their
+    language. Kokoro also needs: pip install 'newsaudio[kokoro]'.
+
+    \b
+    Example:
+      newsaudio voices install kokoro
+      newsaudio voices install kokoro --voices kokoro-js-1.2.1.tgz
     """
     from newsaudio.tts.catalogue import install as install_voice
+
+    if source == "kokoro":
+        from newsaudio.tts.kokoro_install import install as install_kokoro
+
+        kokoro = install_kokoro(None, precision, list(models) or None, voices_source)
+        click.echo(
+            f"Installed Kokoro-82M ({kokoro.precision}; SHA-256 checked) in {kokoro.folder}\n"
+            "  use it: newsaudio add --voice af_heart ARTICLE (en-GB: bf_emma)"
+        )
+        return
+    if models or voices_source or precision != "int8":
+        raise click.UsageError("--model, --voices and --precision work with 'kokoro'")
 
     done = install_voice(source, _catalogue_url())
     checked = done.check_note

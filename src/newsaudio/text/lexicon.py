@@ -25,6 +25,7 @@ files are skipped and malformed ones raise :class:`~newsaudio.errors.ConfigError
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from newsaudio.errors import ConfigError
 
-__all__ = ["Lexicon", "load_lexicon"]
+__all__ = ["Lexicon", "add_entry", "load_lexicon"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -149,3 +150,51 @@ def load_lexicon(*paths: Path) -> Lexicon:
         if words is not None:
             entries.update(words)
     return Lexicon(entries)
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def add_entry(path: Path, word: str, pronunciation: str) -> bool:
+    """Set ``word = pronunciation`` in the lexicon file ``path`` (created with its folder
+    when missing). A new word is appended (comments kept); a changed one rewrites the
+    ``[words]`` table. Written atomically and read back. Returns True if ``word`` was there.
+    Raises ConfigError for an empty word or pronunciation, or a malformed existing file."""
+    import os
+    import tempfile
+
+    key = _canonical_key(word)
+    if not key or not pronunciation.strip():
+        raise ConfigError(f"{path}: a lexicon entry needs a word and a pronunciation")
+    words = _read_words(path)
+    existed = words is not None and key in words
+    line = f"{_toml_string(key)} = {_toml_string(pronunciation.strip())}\n"
+    if words is None:
+        text = "# Pronunciations: newsaudio lexicon add WORD PRONUNCIATION\n[words]\n" + line
+    elif not existed:
+        text = path.read_text(encoding="utf-8")
+        if "[words]" not in text:
+            text = text.rstrip("\n") + ("\n" if text.strip() else "") + "[words]\n"
+        text = text.rstrip("\n") + "\n" + line if text.strip() else line
+    else:
+        words[key] = pronunciation.strip()
+        text = "[words]\n" + "".join(
+            f"{_toml_string(k)} = {_toml_string(v)}\n" for k, v in words.items()
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        _read_words(Path(tmp))  # never replace a good file with one that does not parse
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return existed

@@ -61,6 +61,7 @@ ENGINES: dict[str, str] = {
     "fake": "newsaudio.tts.fake:create",
     "gtts": "newsaudio.tts.gtts:create",
     "openai": "newsaudio.tts.openai:create",
+    "kokoro": "newsaudio.tts.kokoro:create",
 }
 """Registered engines: name -> ``"module:factory"``; the factory takes a :class:`Voice`."""
 
@@ -111,6 +112,7 @@ def is_installed(voice: Voice) -> bool:
     """True if ``voice`` can be used here without installing anything (no model is loaded).
 
     Piper: the bundled package is importable, or the ``.onnx`` model and its ``.json`` exist.
+    Kokoro: ``voices install kokoro`` was run and the ``kokoro`` extra (misaki) is installed.
     gTTS: the ``gtts`` package is importable (network access is not checked).
     """
     if voice.engine not in ENGINES:
@@ -123,6 +125,10 @@ def is_installed(voice: Voice) -> bool:
             return importlib.util.find_spec(package) is not None
         model = model_path(voice)
         return model.is_file() and model.with_name(model.name + ".json").is_file()
+    if voice.engine == "kokoro":
+        from newsaudio.tts.kokoro_files import installed
+
+        return installed() is not None and importlib.util.find_spec("misaki") is not None
     return True
 
 
@@ -144,7 +150,7 @@ def voice_for_language(
     if preferred is not None:
         voice = get_voice(preferred, extra)
         if speaks(voice, language):
-            return voice
+            return _kokoro_regional(voice, language, voices)
     candidates = [v for v in voices.values() if speaks(v, language) and is_installed(v)]
     if preferred is not None:
         others = ", ".join(sorted(v.name for v in candidates)) or "none installed"
@@ -183,6 +189,23 @@ def new_run() -> None:
     """Start a run (one command): notes of :func:`voice_for_language` are given once a run,
     however many sources or articles ask for the same language."""
     _NOTED.clear()
+
+
+KOKORO_REGIONAL = {("en-GB", "f"): "bf_emma", ("en-GB", "m"): "bm_george",
+                   ("en-US", "f"): "af_heart", ("en-US", "m"): "am_michael"}  # fmt: skip
+"""The Kokoro voice of a region and gender that reads an article of that region when the
+show's voice is a Kokoro voice of another (an en-GB article on an ``af_heart`` show)."""
+
+
+def _kokoro_regional(voice: Voice, language: str, voices: dict[str, Voice]) -> Voice:
+    """``voice``, or for a Kokoro voice of another region than the article's (``en-GB``) the
+    Kokoro voice of that region and the same gender (:data:`KOKORO_REGIONAL`)."""
+    wanted = language.replace("_", "-")
+    if voice.engine != "kokoro" or voice.language.lower() == wanted.lower() or "-" not in wanted:
+        return voice
+    region = "en-GB" if wanted.lower() == "en-gb" else "en-US" if wanted.lower() == "en-us" else ""
+    other = voices.get(KOKORO_REGIONAL.get((region, voice.name[1:2]), ""))
+    return other if other is not None and other.engine == "kokoro" else voice
 
 
 def _name(voice: Voice) -> str:

@@ -96,6 +96,39 @@ def _cached_md5(path: str, size: int, mtime_ns: int) -> str:
 
 
 _LOAD_LOCK = threading.Lock()
+_LAYERS: dict[str, Any] = {}
+"""The packaged pronunciation layer by voice language (False: none for that language)."""
+
+_ESPEAK_LOCK = threading.Lock()
+_ESPEAK_READY = False
+
+
+def espeak_ipa(text: str, language: str = "en-US") -> str:
+    """espeak-ng IPA (with stress marks) of ``text`` as Piper says it: piper-tts's bundled
+    espeak-ng library and data, the voice ``en-us`` (``en-gb-x-rp`` for en-GB, else the
+    primary language). Raises VoiceError when espeak-ng has no such voice."""
+    global _ESPEAK_READY
+    import re
+
+    from piper import espeakbridge
+    from piper.phonemize_espeak import ESPEAK_DATA_DIR
+
+    tag = language.lower().replace("_", "-")
+    espeak_voice = {"en-gb": "en-gb-x-rp", "en-us": "en-us", "en": "en-us"}.get(
+        tag, tag.split("-")[0]
+    )
+    with _ESPEAK_LOCK:
+        if not _ESPEAK_READY:
+            espeakbridge.initialize(str(ESPEAK_DATA_DIR))
+            _ESPEAK_READY = True
+        try:
+            espeakbridge.set_voice(espeak_voice)
+        except RuntimeError:
+            raise VoiceError(f"espeak-ng has no voice {espeak_voice!r}") from None
+        clauses = espeakbridge.get_phonemes(text)
+    return " ".join(
+        re.sub(r"\([a-z-]+\)", "", phonemes) + terminator for phonemes, terminator, _ in clauses
+    ).strip()
 
 
 @dataclass(frozen=True)
@@ -289,10 +322,30 @@ class PiperEngine:
         from importlib.metadata import version
 
         espeak = (self._config.get("espeak") or {}).get("voice", "")
+        layer = "/layer=1" if self._layer() is not None else ""
         return (
             f"piper/{version('piper-tts')}/model={self._model_md5}/espeak={espeak}"
-            f"/speaker={self.voice.speaker}/speed={self.voice.speed:g}"
+            f"/speaker={self.voice.speaker}/speed={self.voice.speed:g}{layer}"
         )
+
+    def _layer(self) -> Any:
+        """The packaged pronunciation layer for an English voice (None otherwise)."""
+        if not self.voice.language.lower().startswith("en"):
+            return None
+        from newsaudio.text.pronounce import ESPEAK, Pronouncer
+
+        return Pronouncer(ESPEAK)
+
+    def marked(self, text: str) -> str:
+        """``text`` with the names the packaged layer knows as Piper's ``[[phonemes]]``."""
+        layer = _LAYERS.get(self.voice.language)
+        if layer is None:
+            layer = _LAYERS.setdefault(self.voice.language, self._layer() or False)
+        if not layer:
+            return text
+        from newsaudio.text.pronounce import piper_inline
+
+        return str(layer.annotate(text, piper_inline))
 
     @property
     def length_scale(self) -> float:
@@ -330,7 +383,7 @@ class PiperEngine:
         ``speed`` sets the length scale (:attr:`length_scale`). Thread-safe; with worker
         processes the chunk is spoken in one of them. Raises SynthesisError if Piper fails.
         """
-        return self._synthesize(text, self.length_scale)
+        return self._synthesize(self.marked(text), self.length_scale)
 
     def _synthesize(self, text: str, length_scale: float) -> Segment:
         rate_hz = int((self._config.get("audio") or {}).get("sample_rate", 22050))

@@ -26,7 +26,7 @@ from typing import IO, Any
 import numpy as np
 
 from newsaudio.errors import plain_reason
-from newsaudio.tts.piper_worker import FAILED, HEADER, PCM
+from newsaudio.tts.piper_worker import CPU, FAILED, HEADER, PCM
 from newsaudio.tts.turns import RENDER_PRIORITY
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,18 +62,32 @@ class _Worker:
         self.stdin: IO[bytes] = self.proc.stdin
         self.stdout: IO[bytes] = self.proc.stdout
         self.in_use = threading.Lock()  # held while a request uses the pipes
+        self.cpu_s = 0.0  # CPU seconds of the chunks spoken (model load not included)
 
-    def request(self, text: str, speaker: int | None, length_scale: float | None) -> bytes:
+    def request(
+        self, text: str, speaker: int | None, length_scale: float | None, voice: str | None = None
+    ) -> bytes:
         """Send one request and wait for its reply; raises OSError/EOFError if the worker is
-        gone, WorkerFailed or WorkerVoiceError if it could not speak."""
-        line = json.dumps({"text": text, "speaker": speaker, "length_scale": length_scale})
+        gone, WorkerFailed or WorkerVoiceError if it could not speak. ``voice``: the voice
+        name, for workers whose model holds several (Kokoro); Piper's ignore it."""
+        request: dict[str, object] = {
+            "cpu": True,
+            "text": text,
+            "speaker": speaker,
+            "length_scale": length_scale,
+        }
+        if voice is not None:
+            request["voice"] = voice
+        line = json.dumps(request)
         with self.in_use:
             self.stdin.write(line.encode("utf-8") + b"\n")
             self.stdin.flush()
             kind, size = HEADER.unpack(self._read(HEADER.size))
             payload = self._read(size)
         if kind == PCM:
-            return payload
+            (cpu_s,) = CPU.unpack(payload[-CPU.size :])
+            self.cpu_s += cpu_s
+            return payload[: -CPU.size]
         message = payload.decode("utf-8", "replace")
         raise WorkerFailed(message) if kind == FAILED else WorkerVoiceError(message)
 
@@ -121,7 +135,9 @@ class PiperPool:
     """``workers`` Piper processes for one model; thread-safe :meth:`speak`.
 
     ``threads`` is each worker's onnxruntime intra-op thread count; ``options`` its other
-    session settings (see :func:`newsaudio.tts.piper_worker.session_options`).
+    session settings (see :func:`newsaudio.tts.piper_worker.session_options`). ``module`` is
+    the module the processes run: Piper's, or :mod:`newsaudio.tts.kokoro_worker` (same
+    protocol; ``config`` is then the voices archive).
     """
 
     def __init__(
@@ -131,17 +147,20 @@ class PiperPool:
         workers: int,
         threads: int = 1,
         options: dict[str, Any] | None = None,
+        module: str = "newsaudio.tts.piper_worker",
     ) -> None:
         argv = [
             sys.executable,
             "-m",
-            "newsaudio.tts.piper_worker",
+            module,
             model,
             config,
             str(threads),
             json.dumps(options or {}),
         ]
+        self.module, self.config = module, config
         self._lock = threading.Lock()
+        self.frames = 0  # samples spoken by all workers
         self._closed = False
         self._broken = ""
         self._cond = threading.Condition()
@@ -161,11 +180,18 @@ class PiperPool:
                       ", ".join(str(w.proc.pid) for w in self._workers))  # fmt: skip
 
     @property
+    def chunk_cpu_s(self) -> float:
+        """CPU seconds the workers spent on the chunks spoken so far (model load excluded)."""
+        return sum(w.cpu_s for w in self._workers)
+
+    @property
     def pids(self) -> list[int]:
         """Process ids of the workers."""
         return [w.proc.pid for w in self._workers]
 
-    def speak(self, text: str, speaker: int | None, length_scale: float | None) -> np.ndarray:
+    def speak(
+        self, text: str, speaker: int | None, length_scale: float | None, voice: str | None = None
+    ) -> np.ndarray:
         """int16 samples of ``text``, spoken by the next idle worker (waits for one).
 
         Raises PoolClosed after :meth:`close`, PoolBroken if a worker died, WorkerFailed if
@@ -177,7 +203,7 @@ class PiperPool:
                 raise PoolBroken(self._broken)
             raise PoolClosed("the piper worker pool is closed")
         try:
-            pcm = worker.request(text, speaker, length_scale)
+            pcm = worker.request(text, speaker, length_scale, voice)
         except (WorkerFailed, WorkerVoiceError):
             self._give(worker)
             raise
@@ -189,6 +215,8 @@ class PiperPool:
             self._give(None)
             raise PoolBroken(self._broken) from exc
         self._give(worker)
+        with self._lock:
+            self.frames += len(pcm) // 2
         return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
 
     def _take(self) -> _Worker | None:
@@ -226,9 +254,27 @@ class PiperPool:
             self._cond.notify_all()
         cpu_s = sum(worker.close() for worker in self._workers)
         _LOGGER.debug("piper: %d worker processes stopped (%.2f CPU-s)", len(self._workers), cpu_s)
+        self._record_cost()
+
+    def _record_cost(self) -> None:
+        """Add this pool's chunks to the engine's measured cost (:mod:`newsaudio.tts.costs`)."""
+        if not self.frames:
+            return
+        from newsaudio.tts.costs import record
+
+        if self.module.endswith("kokoro_worker"):
+            engine, rate_hz = "kokoro", 24_000
+        else:
+            engine, rate_hz = "piper", 22_050
+            with (
+                contextlib.suppress(OSError, ValueError, TypeError, KeyError),
+                open(self.config, encoding="utf-8") as f,
+            ):
+                rate_hz = int(json.load(f)["audio"]["sample_rate"])
+        record(engine, self.chunk_cpu_s, self.frames / rate_hz)
 
 
-_POOLS: dict[tuple[str, str, int, int, str], PiperPool] = {}
+_POOLS: dict[tuple[str, str, int, int, str, str], PiperPool] = {}
 _POOLS_LOCK = threading.Lock()
 _GENERATION = 0  # bumped by close_all(): engines of an earlier run get no new pool
 
@@ -246,17 +292,18 @@ def shared_pool(
     threads: int,
     options: dict[str, Any] | None = None,
     for_generation: int | None = None,
+    module: str = "newsaudio.tts.piper_worker",
 ) -> PiperPool:
     """The process-wide pool for these settings, started on first request. Raises PoolClosed
     if ``for_generation`` (see :func:`generation`) is no longer current: the run that asks
     has been stopped (a render thread still finishing must not start new workers)."""
-    key = (model, config, workers, threads, json.dumps(options or {}, sort_keys=True))
+    key = (model, config, workers, threads, json.dumps(options or {}, sort_keys=True), module)
     with _POOLS_LOCK:
         if for_generation is not None and for_generation != _GENERATION:
             raise PoolClosed("the piper worker pools of this run are closed")
         pool = _POOLS.get(key)
         if pool is None:
-            pool = _POOLS[key] = PiperPool(model, config, workers, threads, options)
+            pool = _POOLS[key] = PiperPool(model, config, workers, threads, options, module)
         return pool
 
 

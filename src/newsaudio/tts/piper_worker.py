@@ -8,10 +8,12 @@ terminal's Ctrl-C reaches only the parent, which stops its workers itself.
 Protocol (binary, over the pipes):
 
 - request, parent -> worker: one line of JSON ``{"text": str, "speaker": int | null,
-  "length_scale": float | null}``;
+  "length_scale": float | null, "cpu": bool (optional), "voice": str (optional, Kokoro)}``;
 - reply, worker -> parent: a header ``struct.pack("<BI", kind, size)`` then ``size`` bytes:
-  kind 0 = mono int16 little-endian PCM at the model's rate, 1 = synthesis failed (UTF-8
-  message), 2 = the model cannot be loaded (UTF-8 message, repeated for every request).
+  kind 0 = mono int16 little-endian PCM at the model's rate (followed, when the request has
+  ``"cpu": true``, by the CPU seconds the chunk took, a little-endian double), 1 = synthesis
+  failed (UTF-8 message), 2 = the model cannot be loaded (UTF-8 message, repeated for each
+  request).
 
 End of stdin (the parent closed it, or died) ends the worker.
 
@@ -30,6 +32,7 @@ import time
 from typing import Any
 
 HEADER = struct.Struct("<BI")
+CPU = struct.Struct("<d")
 PCM, FAILED, VOICE_ERROR = 0, 1, 2
 
 
@@ -168,7 +171,10 @@ def main(argv: list[str]) -> int:
         else:
             try:
                 kind = PCM
+                started = time.process_time()
                 payload = speak(voice, request["text"], request["speaker"], request["length_scale"])
+                if request.get("cpu"):  # the CPU seconds this chunk took, after the PCM
+                    payload += CPU.pack(time.process_time() - started)
             except Exception as exc:
                 reason = " ".join(str(exc).split()) or "the engine stopped without a reason"
                 kind, payload = FAILED, reason.encode("utf-8", "replace")

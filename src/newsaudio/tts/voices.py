@@ -152,15 +152,48 @@ def _discover_piper(path: Path) -> Voice | None:
     )
 
 
+def kokoro_voices() -> list[Voice]:
+    """The voices of the Kokoro install (``voices install kokoro``), as profiles: language
+    from the name (``af_heart`` en-US, ``bf_emma`` en-GB...); ja and zh, which need misaki
+    extras newsaudio does not install, are left out. Empty when Kokoro is not installed."""
+    from newsaudio.tts.kokoro_files import installed, voice_language, voice_names
+
+    files = installed()
+    if files is None:
+        return []
+    found = []
+    for name in voice_names(files):
+        language = voice_language(name)
+        if language is None or language in ("ja", "zh"):
+            continue
+        gender = "female" if name[1] == "f" else "male"
+        found.append(
+            Voice(
+                name=name,
+                engine="kokoro",
+                language=language,
+                api_voice=name,
+                quality="82M",
+                description=f"Kokoro-82M {name} ({language}, {gender}; {files.precision})",
+                profile_path=files.voices,
+            )
+        )
+    return found
+
+
 def available_voices(extra: list[Path] | None = None) -> dict[str, Voice]:
-    """Every voice found, by name (a name in an earlier folder wins).
+    """Every voice found, by name (a name in an earlier folder wins; the Kokoro voices of
+    :func:`kokoro_voices` rank with the installed voices).
 
     A folder holds TOML profiles and, for Piper, bare ``NAME.onnx`` + ``NAME.onnx.json``
     pairs; a pair is listed as voice ``NAME`` unless a profile of that name exists.
     Raises ConfigError for a malformed profile.
     """
     voices: dict[str, Voice] = {}
+    installed_voices = installed_dir().resolve()
     for directory in reversed(voice_dirs(extra)):
+        if directory == installed_voices:
+            voices.update((v.name, v) for v in kokoro_voices())
         if not directory.is_dir():
             continue
         found: dict[str, Voice] = {}
@@ -182,6 +215,13 @@ def get_voice(name: str, extra: list[Path] | None = None) -> Voice:
     voices = available_voices(extra)
     if name in voices:
         return voices[name]
+    from newsaudio.tts.kokoro_files import installed, voice_language
+
+    if voice_language(name) is not None and installed() is None:
+        raise VoiceError(
+            f"voice {name!r} is a Kokoro voice: install Kokoro with: pip install "
+            "'newsaudio[kokoro]' && newsaudio voices install kokoro"
+        )
     raise VoiceError(
         f"unknown voice {name!r}; available voices: {', '.join(sorted(voices)) or 'none'}"
     )
