@@ -40,6 +40,14 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield work / "data"
 
 
+@pytest.fixture(autouse=True)
+def kokoro_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees the module's Kokoro install (the guard fixture gives every test an empty
+    environment of NEWSAUDIO_* settings)."""
+    monkeypatch.setenv("NEWSAUDIO_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("NEWSAUDIO_CACHE_DIR", str(data_dir.parent / "cache"))
+
+
 def test_installed_voices_are_listed(data_dir: Path) -> None:
     code, out, _ = run_cli("voices", "--json")
     rows = {r["name"]: r for r in json.loads(out)}
