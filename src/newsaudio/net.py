@@ -19,7 +19,7 @@ import socket
 import ssl
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -168,3 +168,12 @@ def read_capped(response: Any, *, max_bytes: int, started: float, total_timeout_
         if size > max_bytes:
             raise BodyTooLarge(None)
         chunks.append(chunk)
+
+
+def split_url(url: str) -> SplitResult:
+    """``urllib.parse.urlsplit(url)`` with its port checked, so a malformed URL (an unclosed
+    IPv6 bracket, a port out of range 0-65535) raises ValueError here, with urllib's reason,
+    instead of later where a property is read."""
+    parts = urlsplit(url)
+    parts.port  # noqa: B018  (the property raises ValueError for a port out of range)
+    return parts

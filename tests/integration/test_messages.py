@@ -346,3 +346,19 @@ def test_sources_shows_the_next_retry_it_promises(workdir: Path) -> None:
     cli_runner().invoke(cli, ["update"])
     shown = cli_runner().invoke(cli, ["sources"])
     assert "last error" in shown.stdout and "next retry: " in shown.stdout, shown.stdout
+
+
+@pytest.mark.parametrize("command", ["add", "follow"])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("http://[::1", "Invalid IPv6 URL"), ("http://127.0.0.1:99999/x", "Port out of range")],
+)
+def test_a_malformed_url_is_one_line_not_an_internal_error(
+    command: str, url: str, reason: str, tmp_path: Path
+) -> None:
+    from tests.support.cli import run_cli
+
+    code, _, err = run_cli(command, url, out=str(tmp_path / "show"))
+    assert code == ExitStatus.INPUT, err
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"newsaudio: error: {url}: is not a valid URL (") and reason in line

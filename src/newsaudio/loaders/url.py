@@ -27,7 +27,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from newsaudio import __version__
 from newsaudio.errors import ConfigError, InputError, SourceError
@@ -35,7 +35,7 @@ from newsaudio.loaders.decode import decode_text
 from newsaudio.loaders.html import HtmlLoader, parse_html
 from newsaudio.loaders.registry import choose_loader, get_loader
 from newsaudio.models import Article
-from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped
+from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped, split_url
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -98,7 +98,12 @@ def is_url(source: str) -> bool:
 
 
 def _check_scheme(url: str, original: str, *, redirected: bool) -> None:
-    parts = urlsplit(url)
+    """InputError unless ``url`` is a well-formed http(s) URL with a host (a malformed one,
+    such as an unclosed IPv6 bracket or a port out of range, is named, never a crash)."""
+    try:
+        parts = split_url(url)
+    except ValueError as exc:
+        raise InputError(original, f"is not a valid URL ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https"):
         what = f"redirects to a {parts.scheme}: URL" if redirected else "is not an http(s) URL"
         raise InputError(original, f"{what}; only http and https are fetched")

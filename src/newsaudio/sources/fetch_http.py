@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from newsaudio import __version__
 from newsaudio.errors import SourceError
 from newsaudio.loaders.url import FetchLimits
-from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped
+from newsaudio.net import BodyTooLarge, BodyTooSlow, describe_request_error, read_capped, split_url
 from newsaudio.sources.model import FeedResponse, Validators
 
 _LOG = logging.getLogger(__name__)
@@ -99,7 +99,11 @@ def retry_after_s(value: str | None, now: datetime | None = None) -> float | Non
 
 
 def _check_scheme(url: str, original: str) -> None:
-    parts = urlsplit(url)
+    """SourceError unless ``url`` is a well-formed http(s) URL with a host."""
+    try:
+        parts = split_url(url)
+    except ValueError as exc:
+        raise SourceError(original, f"is not a valid URL ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise SourceError(
             original, f"redirects to a {parts.scheme}: URL; only http and https are fetched"
