@@ -277,3 +277,17 @@ def test_a_short_item_whose_page_is_gone_reads_the_feed_text(
     assert len(notes) == 2 and all(
         n.startswith("newsaudio: note: ") and "feed's own text" in n for n in notes
     ), err
+
+
+def test_an_article_made_by_add_is_not_made_again_from_a_feed(
+    voice: Path, feeds: FeedServer
+) -> None:
+    """add URL, then a feed whose item links the same page (with tracking parameters):
+    update skips it as the same article, one episode."""
+    feeds.put("/a/1", article_page("Market hall gets a new roof"), "text/html")
+    assert run("add", feeds.url("/a/1")).exit_code == 0
+    teasers(feeds, ["/a/1?utm_source=rss"])
+    code, out, err = update_json()
+    assert code == 0, err
+    assert out["episodes"] == []
+    assert len(json.loads(run("list", "--json").stdout)) == 1

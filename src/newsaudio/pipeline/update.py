@@ -61,6 +61,7 @@ from newsaudio.pipeline.context import (
 from newsaudio.pipeline.digest import BriefOptions, DigestResult, digest
 from newsaudio.pipeline.render import publish_rendition
 from newsaudio.publish import guid_for
+from newsaudio.publish.catalog import Catalog
 from newsaudio.show import Show
 from newsaudio.sources import fetch, parse
 from newsaudio.sources.identity import canonical_link, episode_source_key, item_key
@@ -455,7 +456,23 @@ class _Run:
             and (other.source_id, other.key) != (work.record.source_id, work.record.key)
         ):
             return _SAME_ARTICLE
+        if work.record.link and self.made_by_add(work.record.link, guid):
+            return _SAME_ARTICLE
         return None
+
+    def made_by_add(self, link: str, guid: str) -> bool:
+        """True when the show already has an episode of ``link`` (canonical) that is not
+        ``guid``: made by ``add`` (or the inbox) from the article's URL, whose source key is
+        the URL it was fetched from."""
+        if not self.show.catalog_path.is_file():
+            return False
+        canonical = canonical_link(link)
+        with Catalog(self.show.catalog_path, read_only=True) as catalog:
+            for key in dict.fromkeys((link, canonical, "link:" + canonical)):
+                episode = catalog.by_source(key)
+                if episode is not None and episode.guid != guid:
+                    return True
+        return False
 
     def decide(self, work: _Work, planned: set[str]) -> tuple[TextSource, list[Block]] | None:
         """The text source of ``work``, or None when it is removed, skipped or a duplicate
