@@ -362,3 +362,22 @@ def test_a_malformed_url_is_one_line_not_an_internal_error(
     assert code == ExitStatus.INPUT, err
     [line] = err.strip().splitlines()
     assert line.startswith(f"newsaudio: error: {url}: is not a valid URL (") and reason in line
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("wallabag+http://example.org", "plain http:// only to a loopback address"),
+        ("imaps://me@127.0.0.1:99999/INBOX", "has no valid port (Port out of range"),
+        ("karakeep+ftp://host", "is not a karakeep+https://HOST[/PATH] address"),
+    ],
+)
+def test_a_refused_service_address_is_named_before_any_secret_is_asked(
+    address: str, reason: str, tmp_path: Path
+) -> None:
+    from tests.support.cli import run_cli
+
+    code, _, err = run_cli("follow", address, out=str(tmp_path / "show"))
+    assert code == ExitStatus.INPUT, err
+    [line] = err.strip().splitlines()
+    assert reason in line and "credential" not in line

@@ -29,10 +29,11 @@ def _ask_secrets(url: str, env: dict[str, str], again: bool = False) -> dict[str
     one line each from standard input). Raises UsageError for a key the kind does not
     know, InputError for one not given."""
     from newsaudio.sources.credentials import read_all
-    from newsaudio.sources.services import kind_class
+    from newsaudio.sources.services import check_address, kind_class
     from newsaudio.sources.services.base import strip_secrets
 
     address = strip_secrets(url.strip())
+    check_address(url.strip())  # a refused address costs no typing of secrets
     keys = kind_class(address).credential_keys
     unknown = sorted(set(env) - set(keys))
     if unknown:

@@ -49,6 +49,14 @@ def open_kind(address: str, credentials: Mapping[str, str], **options: Any) -> K
     return kind
 
 
+def check_address(address: str) -> None:
+    """Raise KindError when ``address`` is refused by its kind (scheme, host, port, plain
+    http or imap away from loopback...): the kind is constructed with placeholder
+    credentials, which checks the address and connects to nothing."""
+    cls: Any = kind_class(address)
+    cls(address, dict.fromkeys(cls.credential_keys, "-"))
+
+
 def kind_class(address: str) -> type[Kind]:
     """The kind class of ``address`` (its ``credential_keys``, ``write_backs`` and
     ``default_write_back``) without connecting. Raises KindError for no kind."""

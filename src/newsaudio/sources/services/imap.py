@@ -78,8 +78,8 @@ class ImapKind:
         self.tls = scheme == "imaps"
         try:
             self.port = parts.port or (993 if self.tls else 143)
-        except ValueError:
-            raise KindError(self.address, "has a port that is not a number") from None
+        except ValueError as exc:  # not a number, or out of range 0-65535
+            raise KindError(self.address, f"has no valid port ({exc})") from None
         if not self.tls and not _loopback(self.host):
             raise KindError(self.address, "plain imap:// only to a loopback address; use imaps://")
         self.user = unquote(parts.username)
