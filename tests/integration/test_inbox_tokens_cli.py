@@ -25,14 +25,14 @@ def test_add_list_revoke(workdir: Path) -> None:
     assert row["name"] == "phone" and row["last_used"] is None
 
     code, stdout, stderr = run_cli("inbox", "token", "add", "phone", out=out)
-    assert code == 8 and stderr.count("\n") == 1 and "exists" in stderr
+    assert code == 2 and stderr.count("\n") == 1 and "exists" in stderr
     code, _, stderr = run_cli("inbox", "token", "add", "no spaces", out=out)
-    assert code == 8 and stderr.startswith("newsaudio: error: ")
+    assert code == 2 and stderr.startswith("newsaudio: error: ")
 
     code, _, _ = run_cli("inbox", "token", "revoke", "phone", out=out)
     assert code == 0
     code, _, stderr = run_cli("inbox", "token", "revoke", "phone", out=out)
-    assert code == 8 and "no such token" in stderr
+    assert code == 3 and "no such inbox token" in stderr
     code, stdout, _ = run_cli("inbox", "token", "list", "--json", out=out)
     assert json.loads(stdout)["tokens"] == []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from newsaudio.commands._show import load_show_from, show_options
-from newsaudio.errors import ConfigError
+from newsaudio.errors import InputError, UsageError
 
 
 @click.group()
@@ -44,8 +44,8 @@ def add(
     store = open_tokens(show)
     try:
         secret = store.add(name)
-    except TokenError as exc:
-        raise ConfigError(str(exc)) from None
+    except TokenError as exc:  # a name that is not usable, or taken: a usage error
+        raise UsageError(str(exc)) from None
     pair_url = f"{show.base_url}inbox#token={secret}"
     if as_json:
         click.echo(json.dumps({"name": name, "token": secret, "pair_url": pair_url}))
@@ -101,6 +101,6 @@ def revoke(name: str, config_file: Path | None, out_dir: Path | None, base_url: 
     show = load_show_from(config_file, out_dir=out_dir, base_url=base_url)
     try:
         open_tokens(show).revoke(name)
-    except TokenError as exc:
-        raise ConfigError(str(exc)) from None
+    except TokenError:  # unknown, like remove or unfollow of an unknown name: exit 3
+        raise InputError(name, "no such inbox token (see: newsaudio inbox token list)") from None
     click.echo(f"Revoked the inbox token of {name}", err=True)
