@@ -244,7 +244,7 @@ def _serve_home(
             submitted=home.wake.set,
         )
         click.echo(f"Inbox: POST {served}api/inbox (Authorization: Bearer TOKEN)")
-        click.echo(f"Inbox page: {show.base_url}inbox (pair a phone: newsaudio inbox token "
+        click.echo(f"Inbox page: {served}inbox (pair a phone: newsaudio inbox token "
                    "add NAME prints its pairing URL and QR code)")  # fmt: skip
         if home.tokens.list() == []:
             click.echo("newsaudio: note: no inbox token yet (newsaudio inbox token add NAME)",
