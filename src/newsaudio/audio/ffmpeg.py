@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 HOW_TO_GET = "install it with 'pip install imageio-ffmpeg' or your system's package manager"
 HOW_TO_SET = (
     "set NEWSAUDIO_FFMPEG to an ffmpeg with libmp3lame (a path, a command on PATH, or "
-    "{imageio}), or unset NEWSAUDIO_FFMPEG"
+    "{imageio}), or unset NEWSAUDIO_FFMPEG to use the imageio-ffmpeg wheel's ffmpeg "
+    "(pip install imageio-ffmpeg)"
 )
 
 

@@ -316,15 +316,25 @@ def work_folder(show: Show) -> Iterator[Path]:
     """A private work folder for one render under ``<show>/.newsaudio/work/`` (removed after;
     folders of killed runs are cleared). Raises PublishError if it cannot be created."""
     work_root = show.state_dir / "work"
-    try:
-        work_root.mkdir(parents=True, exist_ok=True)
-        _clear_stale_work(work_root)
-        work = work_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        work.mkdir(parents=True)  # parents: a concurrent run may just have removed work_root
-    except OSError as exc:
-        raise PublishError(
-            f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
-        ) from exc
+    work = work_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    for attempt in range(3):
+        try:
+            work_root.mkdir(parents=True, exist_ok=True)
+            if attempt == 0:
+                _clear_stale_work(work_root)
+            work.mkdir()
+            break
+        except (FileExistsError, FileNotFoundError) as exc:
+            # a concurrent render removed the empty work_root (the rmdir below) between
+            # mkdir's "exists" and its "is a directory" check, or before work.mkdir: again
+            if attempt == 2:
+                raise PublishError(
+                    f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
+                ) from exc
+        except OSError as exc:
+            raise PublishError(
+                f"{show.out_dir}: cannot create the show folder ({exc.strerror or exc})"
+            ) from exc
     try:
         yield work
     finally:
