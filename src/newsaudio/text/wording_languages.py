@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from newsaudio.text.normalize import de, es, fr, it, pt
 from newsaudio.text.normalize._continental import Gender, cardinal, ordinal
 
 HEADLINES_SPOKEN = 6
@@ -131,8 +132,7 @@ class Wording:
 GERMAN = Wording(
     code="de", n2w="de",
     days=("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
-    months=("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-            "September", "Oktober", "November", "Dezember"),
+    months=de.MONTHS,
     story="Meldung", stories_word="Meldungen", story_gender="f", and_word="und",
     today="{count} heute:", for_day="{show} für {date}.", starting_with="{count}, darunter:",
     more="und {n} weitere", from_site="Laut {site}:", first="Zuerst:", next="Weiter:",
@@ -143,8 +143,7 @@ GERMAN = Wording(
 FRENCH = Wording(
     code="fr", n2w="fr",
     days=("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    months=("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-            "septembre", "octobre", "novembre", "décembre"),
+    months=fr.MONTHS,
     story="sujet", stories_word="sujets", story_gender="m", and_word="et",
     today="{count} aujourd'hui :", for_day="{show}, {date}.", starting_with="{count}, dont :",
     more="et {n} autres", from_site="Selon {site} :", first="D'abord :", next="Ensuite :",
@@ -154,8 +153,7 @@ FRENCH = Wording(
 SPANISH = Wording(
     code="es", n2w="es",
     days=("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-    months=("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-            "septiembre", "octubre", "noviembre", "diciembre"),
+    months=es.MONTHS,
     story="noticia", stories_word="noticias", story_gender="f", and_word="y",
     today="{count} hoy:", for_day="{show} del {date}.", starting_with="{count}, entre ellas:",
     more="y {n} más", from_site="Según {site}:", first="Primero:", next="A continuación:",
@@ -167,8 +165,7 @@ PORTUGUESE_BR = Wording(
     code="pt", n2w="pt_BR",
     days=("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
           "sábado", "domingo"),
-    months=("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-            "setembro", "outubro", "novembro", "dezembro"),
+    months=pt.MONTHS,
     story="notícia", stories_word="notícias", story_gender="f", and_word="e",
     today="{count} hoje:", for_day="{show} de {date}.", starting_with="{count}, entre elas:",
     more="e mais {n}", from_site="Segundo {site}:", first="Primeiro:", next="Em seguida:",
@@ -179,8 +176,7 @@ PORTUGUESE_PT = Wording(**{**PORTUGUESE_BR.__dict__, "n2w": "pt", "opening_chapt
 ITALIAN = Wording(
     code="it", n2w="it",
     days=("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
-    months=("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-            "settembre", "ottobre", "novembre", "dicembre"),
+    months=it.MONTHS,
     story="notizia", stories_word="notizie", story_gender="f", and_word="e",
     today="{count} oggi:", for_day="{show}, {date}.", starting_with="{count}, tra cui:",
     more="e altre {n}", from_site="Secondo {site}:", first="Per cominciare:", next="Poi:",
